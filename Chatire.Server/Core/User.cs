@@ -1,0 +1,14 @@
+namespace Chatire.Core;
+
+/// <summary>A stored account. <see cref="PasswordHash"/> never leaves the server.</summary>
+public sealed record User(
+    long Id,
+    string Username,
+    string Email,
+    string FirstName,
+    string LastName,
+    string PasswordHash,
+    bool IsActive,
+    bool IsStaff,
+    string DateJoined,
+    string? LastLogin);

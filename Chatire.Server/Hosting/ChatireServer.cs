@@ -1,0 +1,150 @@
+using Chatire.Api;
+using Chatire.Auth;
+using Chatire.Configuration;
+using Chatire.Core;
+using Chatire.Http;
+using Chatire.Observability;
+using Chatire.Realtime;
+using Chatire.Storage;
+using Chatire.Web;
+using Serilog;
+
+namespace Chatire.Hosting;
+
+/// <summary>
+/// The composition root: builds every object by hand, starts the listeners, and stops in order
+/// (sockets get 1001, requests in flight finish, the database closes). Embeddable:
+/// <c>await using var server = await ChatireServer.StartAsync(settings);</c>
+/// </summary>
+public sealed class ChatireServer : IAsyncDisposable
+{
+    private readonly List<ListenerHost> _listeners = [];
+    private readonly Housekeeping _housekeeping;
+    private readonly bool _ownsLogger;
+    private int _stopped;
+
+    private ChatireServer(ChatireSettings settings, ServerOptions options, ILogger log, bool ownsLogger)
+    {
+        Settings = settings;
+        Clock = options.Clock;
+        Log = log;
+        _ownsLogger = ownsLogger;
+        Options = options;
+
+        Database = Database.Open(settings.DatabasePath);
+        Users = new UserStore(Database);
+        TokenStore = new TokenStore(Database);
+        Tokens = new TokenService(Database, TokenStore, Users, settings, Clock);
+        Hasher = new PasswordHasher(settings.Pbkdf2Iterations);
+        Metrics = new Metrics();
+        _housekeeping = new Housekeeping(Tokens, log, options.HousekeepingInterval);
+    }
+
+    public ChatireSettings Settings { get; }
+    public ServerOptions Options { get; }
+    public IClock Clock { get; }
+    public ILogger Log { get; }
+    public Database Database { get; }
+    public UserStore Users { get; }
+    public TokenStore TokenStore { get; }
+    public TokenService Tokens { get; }
+    public PasswordHasher Hasher { get; }
+    public Metrics Metrics { get; }
+
+    /// <summary>The main port actually bound.</summary>
+    public int Port => _listeners[0].Port;
+
+    /// <summary>The WebSocket-only port, when configured.</summary>
+    public int? WsPort => _listeners.Count > 1 ? _listeners[1].Port : null;
+
+    /// <summary>http://127.0.0.1:port (or the configured host) — for clients on this machine.</summary>
+    public Uri BaseAddress => new($"http://{(Settings.Host is "+" or "localhost" ? "127.0.0.1" : Settings.Host)}:{Port}/");
+
+    public static Task<ChatireServer> StartAsync(ChatireSettings settings, ServerOptions? options = null)
+    {
+        options ??= new ServerOptions();
+        var ownsLogger = options.Logger is null;
+        var log = options.Logger ?? Logging.Create(settings);
+        ChatireServer? server = null;
+        try
+        {
+            server = new ChatireServer(settings, options, log, ownsLogger);
+            server.Start();
+            return Task.FromResult(server);
+        }
+        catch
+        {
+            if (server is not null)
+            {
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            else if (ownsLogger)
+            {
+                (log as IDisposable)?.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private void Start()
+    {
+        var accounts = new AccountsApi();
+        var tokens = new TokensApi();
+        var chats = new ChatsApi();
+        var sockets = new WebSocketEndpoint();
+        var ops = new OpsApi(Database, Metrics);
+        var web = Settings.WebClient ? new WebClient() : null;
+
+        var routes = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
+        var cors = new Cors(Settings.CorsOrigins);
+        var authenticator = new TokenAuthenticator(Tokens);
+        var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes);
+        _listeners.Add(ListenerHost.Start(Settings.Host, Settings.Port, main, Log));
+        if (Settings.WsPort is { } wsPort)
+        {
+            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes);
+            _listeners.Add(ListenerHost.Start(Settings.Host, wsPort, socketsOnly, Log));
+        }
+
+        _housekeeping.Start();
+        Log.Information("Chatire listening on http://{Host}:{Port}/{WsPort} with database {Database}",
+            Settings.Host == "+" ? "*" : Settings.Host, Port, WsPort is { } p ? $" (WebSockets also on port {p})" : "", Database.Path);
+    }
+
+    /// <summary>Stops accepting, closes sockets with 1001, waits for requests in flight, closes the database.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        Log.Information("Chatire stopping");
+        await _housekeeping.StopAsync().ConfigureAwait(false);
+        await Task.WhenAll(_listeners.Select(l => l.StopAsync(Options.ShutdownTimeout))).ConfigureAwait(false);
+        await Database.DisposeAsync().ConfigureAwait(false);
+        Log.Information("Chatire stopped");
+        if (_ownsLogger)
+        {
+            (Log as IDisposable)?.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_listeners.Count == 0 && Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            await _housekeeping.StopAsync().ConfigureAwait(false);
+            await Database.DisposeAsync().ConfigureAwait(false);
+            if (_ownsLogger)
+            {
+                (Log as IDisposable)?.Dispose();
+            }
+
+            return;
+        }
+
+        await StopAsync().ConfigureAwait(false);
+    }
+}

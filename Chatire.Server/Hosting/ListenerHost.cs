@@ -1,0 +1,144 @@
+using System.Net;
+using Chatire.Http;
+using Serilog;
+
+namespace Chatire.Hosting;
+
+/// <summary>
+/// One <see cref="HttpListener"/> and its accept loop. The loop never awaits a handler: each request
+/// runs on its own task. Stopping stops accepting and waits for the requests in flight.
+/// </summary>
+public sealed class ListenerHost
+{
+    private readonly HttpListener _listener;
+    private readonly RequestPipeline _pipeline;
+    private readonly ILogger _log;
+    private readonly Task _acceptLoop;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight = 1;
+    private volatile bool _stopping;
+
+    private ListenerHost(HttpListener listener, RequestPipeline pipeline, ILogger log, int port)
+    {
+        _listener = listener;
+        _pipeline = pipeline;
+        _log = log;
+        Port = port;
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    public int Port { get; }
+
+    public static ListenerHost Start(string host, int port, RequestPipeline pipeline, ILogger log)
+    {
+        var prefixes = host switch
+        {
+            "+" => [$"http://+:{port}/"],
+            "127.0.0.1" or "localhost" => [$"http://127.0.0.1:{port}/", $"http://localhost:{port}/"],
+            _ => new[] { $"http://{(host.Contains(':') && !host.StartsWith('[') ? "[" + host + "]" : host)}:{port}/" },
+        };
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var listener = new HttpListener { IgnoreWriteExceptions = true };
+            try
+            {
+                foreach (var prefix in prefixes)
+                {
+                    listener.Prefixes.Add(prefix);
+                }
+
+                listener.Start();
+                return new ListenerHost(listener, pipeline, log, port);
+            }
+            catch (ArgumentNullException) when (attempt < 5)
+            {
+                // HttpListener on Linux can fail this way when clients connect while it starts; retry.
+                listener.Close();
+            }
+            catch (HttpListenerException ex)
+            {
+                listener.Close();
+                throw new ServerStartException($"Cannot listen on {host}:{port}: {ex.Message}. Is another program using port {port}?", ex);
+            }
+            catch (ArgumentException ex)
+            {
+                listener.Close();
+                throw new ServerStartException($"Cannot listen on host '{host}': {ex.Message}", ex);
+            }
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (_stopping && ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                break;
+            }
+            catch (HttpListenerException ex)
+            {
+                _log.Warning("Accepting a request failed: {Message}", ex.Message);
+                continue;
+            }
+
+            Interlocked.Increment(ref _inFlight);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Item1.HandleAsync(state.context), (this, context), preferLocal: false);
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        try
+        {
+            await _pipeline.HandleAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "Request failed outside the pipeline");
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _inFlight) == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Stops accepting, waits up to <paramref name="timeout"/> for requests in flight, then closes.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _stopping = true;
+        try
+        {
+            _listener.Stop();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        await _acceptLoop.ConfigureAwait(false);
+        if (Interlocked.Decrement(ref _inFlight) == 0)
+        {
+            _drained.TrySetResult();
+        }
+
+        await Task.WhenAny(_drained.Task, Task.Delay(timeout)).ConfigureAwait(false);
+        _listener.Close();
+    }
+
+    /// <summary>Requests still being handled (WebSocket sessions count while open).</summary>
+    public int InFlight => Math.Max(0, Volatile.Read(ref _inFlight) - (_stopping ? 0 : 1));
+}

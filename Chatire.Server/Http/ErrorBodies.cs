@@ -1,0 +1,45 @@
+using System.Buffers;
+using System.Text.Json;
+using Chatire.Core;
+
+namespace Chatire.Http;
+
+/// <summary>Django-REST-Framework-shaped error bodies: {"detail": ..., "code"?: ...} or field errors.</summary>
+public static class ErrorBodies
+{
+    public static byte[] For(ApiException exception)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (exception is ValidationException validation)
+            {
+                foreach (var (field, messages) in validation.Errors)
+                {
+                    writer.WriteStartArray(field);
+                    foreach (var message in messages)
+                    {
+                        writer.WriteStringValue(message);
+                    }
+
+                    writer.WriteEndArray();
+                }
+            }
+            else
+            {
+                writer.WriteString("detail", exception.Detail);
+                if (exception.Code is not null)
+                {
+                    writer.WriteString("code", exception.Code);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static byte[] Detail(string detail) => For(new ApiException(0, detail));
+}

@@ -1,0 +1,10 @@
+namespace Chatire.Http;
+
+public delegate Task<ApiResponse> Handler(RequestContext context);
+
+/// <summary>One row of the route table: methods, path patterns (the first is the name used in metrics),
+/// the handler and its policy. Patterns use {name} for a segment and {name:hex15} for a chat uri.</summary>
+public sealed record Route(string[] Methods, string[] Patterns, Handler Handler, RoutePolicy Policy)
+{
+    public string Template => Patterns[0];
+}

@@ -1,0 +1,3 @@
+using Chatire.Cli;
+
+return await CliApplication.RunAsync(args, CliConsole.System).ConfigureAwait(false);

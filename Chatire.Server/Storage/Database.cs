@@ -1,0 +1,289 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Chatire.Storage;
+
+/// <summary>
+/// The SQLite database: pooled connections for reads, and one writer connection fed by a queue.
+/// The writer runs every write waiting in the queue inside one transaction (group commit), each in
+/// its own savepoint, so concurrent posts share one fsync while a failing write affects only itself.
+/// A write's task completes only after its transaction has committed.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    private const int MaxBatch = 512;
+
+    private readonly string _readConnectionString;
+    private readonly SqliteConnection _writer;
+    private readonly Channel<WriteItem> _queue = Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _writerThread;
+    private int _disposed;
+
+    private Database(string path, SqliteConnection writer)
+    {
+        Path = path;
+        _writer = writer;
+        _readConnectionString = BuildConnectionString(path, SqliteOpenMode.ReadWrite);
+        _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "chatire-db-writer" };
+        _writerThread.Start();
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens (creating if needed) and migrates the database at <paramref name="path"/>.</summary>
+    /// <exception cref="DatabaseException">The file cannot be opened or its schema is newer than this build.</exception>
+    public static Database Open(string path)
+    {
+        SQLitePCL.Batteries_V2.Init();
+        var fullPath = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(fullPath);
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            throw new DatabaseException($"The directory of the database file '{fullPath}' does not exist.");
+        }
+
+        var writer = new SqliteConnection(BuildConnectionString(fullPath, SqliteOpenMode.ReadWriteCreate));
+        try
+        {
+            writer.Open();
+            Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
+            Migrations.Apply(writer);
+        }
+        catch (SqliteException ex)
+        {
+            writer.Dispose();
+            throw new DatabaseException($"The database file '{fullPath}' cannot be used: {ex.Message}", ex);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+
+        return new Database(fullPath, writer);
+    }
+
+    private static string BuildConnectionString(string path, SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = mode,
+        ForeignKeys = true,
+        DefaultTimeout = 5,
+        Pooling = true,
+        Cache = SqliteCacheMode.Private,
+    }.ToString();
+
+    /// <summary>Opens a pooled connection for reading. Dispose it when done.</summary>
+    public SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Runs a read on a pooled connection.</summary>
+    public T Read<T>(Func<SqliteConnection, T> read)
+    {
+        using var connection = OpenReader();
+        return read(connection);
+    }
+
+    /// <summary>Queues a write; completes after the transaction holding it has committed.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> write)
+    {
+        var item = new WriteItem<T>(write);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            return Task.FromException<T>(new ObjectDisposedException(nameof(Database), "The database is closed."));
+        }
+
+        return item.Task;
+    }
+
+    public Task WriteAsync(Action<SqliteConnection> write) => WriteAsync<bool>(connection =>
+    {
+        write(connection);
+        return true;
+    });
+
+    /// <summary>Checks that the database answers.</summary>
+    public bool IsHealthy()
+    {
+        try
+        {
+            return Read(connection => Scalar<long>(connection, "SELECT 1") == 1);
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    public static void Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    public static T Scalar<T>(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private void WriterLoop()
+    {
+        var batch = new List<WriteItem>(MaxBatch);
+        var reader = _queue.Reader;
+        while (true)
+        {
+            if (!reader.TryRead(out var first))
+            {
+                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            batch.Add(first);
+            while (batch.Count < MaxBatch && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            RunBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    private void RunBatch(List<WriteItem> batch)
+    {
+        try
+        {
+            Execute(_writer, "BEGIN IMMEDIATE");
+        }
+        catch (Exception ex)
+        {
+            foreach (var item in batch)
+            {
+                item.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (var item in batch)
+        {
+            Execute(_writer, "SAVEPOINT item");
+            try
+            {
+                item.Run(_writer);
+                Execute(_writer, "RELEASE item");
+            }
+            catch (Exception ex)
+            {
+                item.Fail(ex);
+                Execute(_writer, "ROLLBACK TO item");
+                Execute(_writer, "RELEASE item");
+            }
+        }
+
+        try
+        {
+            Execute(_writer, "COMMIT");
+        }
+        catch (Exception ex)
+        {
+            try
+            {
+                Execute(_writer, "ROLLBACK");
+            }
+            catch (SqliteException)
+            {
+                // The transaction is already gone; nothing to undo.
+            }
+
+            foreach (var item in batch)
+            {
+                item.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (var item in batch)
+        {
+            item.Complete();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        await Task.Run(() => _writerThread.Join()).ConfigureAwait(false);
+        try
+        {
+            Execute(_writer, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        catch (SqliteException)
+        {
+            // Readers may still hold the WAL; SQLite checkpoints on the next open.
+        }
+
+        _writer.Dispose();
+        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
+    }
+
+    private abstract class WriteItem
+    {
+        public abstract void Run(SqliteConnection connection);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class WriteItem<T>(Func<SqliteConnection, T> write) : WriteItem
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private bool _failed;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Run(SqliteConnection connection) => _result = write(connection);
+
+        public override void Complete()
+        {
+            if (!_failed)
+            {
+                _completion.TrySetResult(_result!);
+            }
+        }
+
+        public override void Fail(Exception exception)
+        {
+            _failed = true;
+            _completion.TrySetException(exception);
+        }
+    }
+}

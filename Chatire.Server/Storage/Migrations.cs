@@ -1,0 +1,98 @@
+using Microsoft.Data.Sqlite;
+
+namespace Chatire.Storage;
+
+/// <summary>The schema, one script per version. <c>PRAGMA user_version</c> holds the version reached;
+/// a script is never edited once released, a new one is appended.</summary>
+public static class Migrations
+{
+    public static readonly IReadOnlyList<string> Scripts =
+    [
+        // 1: accounts, tokens, chats, members, messages.
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL,
+            username_key TEXT NOT NULL UNIQUE,
+            email TEXT NOT NULL DEFAULT '',
+            first_name TEXT NOT NULL DEFAULT '',
+            last_name TEXT NOT NULL DEFAULT '',
+            password TEXT NOT NULL,
+            is_active INTEGER NOT NULL DEFAULT 1,
+            is_staff INTEGER NOT NULL DEFAULT 0,
+            date_joined TEXT NOT NULL,
+            last_login TEXT
+        );
+        CREATE TABLE tokens (
+            id INTEGER PRIMARY KEY,
+            hash BLOB NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('auth_token', 'access', 'refresh')),
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            family TEXT,
+            label TEXT,
+            created TEXT NOT NULL,
+            expires TEXT NOT NULL,
+            family_expires TEXT,
+            revoked TEXT
+        );
+        CREATE INDEX tokens_user ON tokens(user_id);
+        CREATE INDEX tokens_family ON tokens(family) WHERE family IS NOT NULL;
+        CREATE INDEX tokens_expires ON tokens(expires);
+        CREATE TABLE chats (
+            id INTEGER PRIMARY KEY,
+            uri TEXT NOT NULL UNIQUE,
+            owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created TEXT NOT NULL,
+            last_activity TEXT NOT NULL
+        );
+        CREATE TABLE members (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            joined TEXT NOT NULL,
+            UNIQUE (chat_id, user_id)
+        );
+        CREATE INDEX members_user ON members(user_id);
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            message TEXT NOT NULL,
+            created TEXT NOT NULL,
+            client_id TEXT
+        );
+        CREATE INDEX messages_chat ON messages(chat_id, id);
+        CREATE UNIQUE INDEX messages_client_id ON messages(chat_id, user_id, client_id) WHERE client_id IS NOT NULL;
+        """,
+    ];
+
+    public static int LatestVersion => Scripts.Count;
+
+    public static int CurrentVersion(SqliteConnection connection) => (int)Database.Scalar<long>(connection, "PRAGMA user_version");
+
+    /// <summary>Brings the schema up to <see cref="LatestVersion"/>, each step in its own transaction.</summary>
+    public static void Apply(SqliteConnection connection, int? upTo = null)
+    {
+        var target = upTo ?? LatestVersion;
+        var version = CurrentVersion(connection);
+        if (version > LatestVersion)
+        {
+            throw new DatabaseException(
+                $"The database has schema version {version}, but this chatire knows versions up to {LatestVersion}. Use a newer chatire, or restore a backup made by this version.");
+        }
+
+        while (version < target)
+        {
+            using var transaction = connection.BeginTransaction();
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = Scripts[version] + $"; PRAGMA user_version = {version + 1};";
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            version++;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Chatire.Tests.Infrastructure;
+
+/// <summary>Collects every log line the server writes, rendered with properties, for assertions.</summary>
+public sealed class LogCapture : ILogEventSink
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public LogCapture()
+    {
+        Logger = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(this).CreateLogger();
+    }
+
+    public ILogger Logger { get; }
+
+    public IReadOnlyCollection<string> Lines => _lines.ToArray();
+
+    public string All => string.Join('\n', _lines);
+
+    public void Emit(LogEvent logEvent)
+    {
+        var text = logEvent.RenderMessage();
+        if (logEvent.Exception is not null)
+        {
+            text += " " + logEvent.Exception;
+        }
+
+        _lines.Enqueue($"[{logEvent.Level}] {text}");
+    }
+}
