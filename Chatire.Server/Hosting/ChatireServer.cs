@@ -94,7 +94,7 @@ public sealed class ChatireServer : IAsyncDisposable
         Passwords = new PasswordWorkers();
         LoginThrottle = new LoginThrottle(Settings, Clock);
         var logins = new LoginService(Users, Tokens, Hasher, Passwords, LoginThrottle, Clock, Log);
-        var accounts = new AccountsApi(Settings, new AccountService(Users, Tokens, Hasher, Clock), Users, Tokens, logins);
+        var accounts = new AccountsApi(Settings, new AccountService(Users, Tokens, Hasher, Clock, Passwords), Users, Tokens, logins);
         var tokens = new TokensApi(logins, Tokens);
         var chats = new ChatsApi();
         var sockets = new WebSocketEndpoint();
