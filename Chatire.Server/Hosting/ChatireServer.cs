@@ -1,5 +1,6 @@
 using Chatire.Api;
 using Chatire.Auth;
+using Chatire.Chat;
 using Chatire.Configuration;
 using Chatire.Core;
 using Chatire.Http;
@@ -37,6 +38,9 @@ public sealed class ChatireServer : IAsyncDisposable
         Tokens = new TokenService(Database, TokenStore, Users, settings, Clock);
         Hasher = new PasswordHasher(settings.Pbkdf2Iterations);
         Metrics = new Metrics();
+        Chats = new ChatService(Database, new ChatStore(Database), new MessageStore(Database), Users,
+            new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock);
+        Chats.OnMessageStored(Metrics.MessageStored);
         _housekeeping = new Housekeeping(Tokens, log, options.HousekeepingInterval);
     }
 
@@ -50,6 +54,7 @@ public sealed class ChatireServer : IAsyncDisposable
     public TokenService Tokens { get; }
     public PasswordHasher Hasher { get; }
     public Metrics Metrics { get; }
+    public ChatService Chats { get; }
 
     /// <summary>The main port actually bound.</summary>
     public int Port => _listeners[0].Port;
@@ -91,7 +96,7 @@ public sealed class ChatireServer : IAsyncDisposable
     {
         var accounts = new AccountsApi();
         var tokens = new TokensApi();
-        var chats = new ChatsApi();
+        var chats = new ChatsApi(Chats);
         var sockets = new WebSocketEndpoint();
         var ops = new OpsApi(Database, Metrics);
         var web = Settings.WebClient ? new WebClient() : null;
