@@ -41,7 +41,11 @@ public sealed class ChatireServer : IAsyncDisposable
         Chats = new ChatService(Database, new ChatStore(Database), new MessageStore(Database), Users,
             new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock);
         Chats.OnMessageStored(Metrics.MessageStored);
+        Hub = new Hub(settings, Tokens, Users, Metrics);
+        Chats.Subscribe(Hub);
+        Tokens.Subscribe(Hub);
         _housekeeping = new Housekeeping(Tokens, log, options.HousekeepingInterval);
+        _housekeeping.OnTick(Hub.CheckSocketsAsync);
     }
 
     public ChatireSettings Settings { get; }
@@ -55,6 +59,7 @@ public sealed class ChatireServer : IAsyncDisposable
     public PasswordHasher Hasher { get; }
     public Metrics Metrics { get; }
     public ChatService Chats { get; }
+    public Hub Hub { get; }
 
     /// <summary>The main port actually bound.</summary>
     public int Port => _listeners[0].Port;
@@ -97,12 +102,12 @@ public sealed class ChatireServer : IAsyncDisposable
         var accounts = new AccountsApi();
         var tokens = new TokensApi();
         var chats = new ChatsApi(Chats);
-        var sockets = new WebSocketEndpoint();
+        var cors = new Cors(Settings.CorsOrigins);
+        var sockets = new WebSocketEndpoint(Settings, cors, Tokens, Chats, Hub, Metrics, Log);
         var ops = new OpsApi(Database, Metrics);
         var web = Settings.WebClient ? new WebClient() : null;
 
         var routes = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
-        var cors = new Cors(Settings.CorsOrigins);
         var authenticator = new TokenAuthenticator(Tokens);
         var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes);
         _listeners.Add(ListenerHost.Start(Settings.Host, Settings.Port, main, Log));
@@ -126,6 +131,7 @@ public sealed class ChatireServer : IAsyncDisposable
         }
 
         Log.Information("Chatire stopping");
+        await Hub.CloseAllAsync(Options.ShutdownTimeout).ConfigureAwait(false);
         await _housekeeping.StopAsync().ConfigureAwait(false);
         await Task.WhenAll(_listeners.Select(l => l.StopAsync(Options.ShutdownTimeout))).ConfigureAwait(false);
         await Database.DisposeAsync().ConfigureAwait(false);
