@@ -61,7 +61,7 @@ public sealed class HttpFuzzTests
             {
                 // HttpListener itself answers an unknown HTTP version with 505 before our code runs.
                 { Status: 505, FromPipeline: false } => null,
-                { Status: >= 500 and not 501 } => $"status {answer.Status}",
+                { Status: >= 500 } => $"status {answer.Status}",
                 { Status: >= 400, FromPipeline: true, IsJson: false } when answer.Status != 0 => $"status {answer.Status} without a JSON body",
                 _ => null,
             };
