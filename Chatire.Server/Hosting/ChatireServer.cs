@@ -60,6 +60,11 @@ public sealed class ChatireServer : IAsyncDisposable
     public Metrics Metrics { get; }
     public ChatService Chats { get; }
     public Hub Hub { get; }
+    public PasswordWorkers? Passwords { get; private set; }
+    public LoginThrottle? LoginThrottle { get; private set; }
+
+    /// <summary>The route table the main port serves.</summary>
+    public IReadOnlyList<Route> RouteTable { get; private set; } = [];
 
     /// <summary>The main port actually bound.</summary>
     public int Port => _listeners[0].Port;
@@ -99,15 +104,18 @@ public sealed class ChatireServer : IAsyncDisposable
 
     private void Start()
     {
-        var accounts = new AccountsApi();
-        var tokens = new TokensApi();
+        Passwords = new PasswordWorkers();
+        LoginThrottle = new LoginThrottle(Settings, Clock);
+        var logins = new LoginService(Users, Tokens, Hasher, Passwords, LoginThrottle, Clock, Log);
+        var accounts = new AccountsApi(Settings, new AccountService(Users, Tokens, Hasher, Clock, Passwords), Users, Tokens, logins);
+        var tokens = new TokensApi(logins, Tokens);
         var chats = new ChatsApi(Chats);
         var cors = new Cors(Settings.CorsOrigins);
         var sockets = new WebSocketEndpoint(Settings, cors, Tokens, Chats, Hub, Metrics, Log);
         var ops = new OpsApi(Database, Metrics);
         var web = Settings.WebClient ? new WebClient() : null;
 
-        var routes = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
+        var routes = RouteTable = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
         var authenticator = new TokenAuthenticator(Tokens);
         var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes);
         _listeners.Add(ListenerHost.Start(Settings.Host, Settings.Port, main, Log));
@@ -134,6 +142,7 @@ public sealed class ChatireServer : IAsyncDisposable
         await Hub.CloseAllAsync(Options.ShutdownTimeout).ConfigureAwait(false);
         await _housekeeping.StopAsync().ConfigureAwait(false);
         await Task.WhenAll(_listeners.Select(l => l.StopAsync(Options.ShutdownTimeout))).ConfigureAwait(false);
+        Passwords?.Dispose();
         await Database.DisposeAsync().ConfigureAwait(false);
         Log.Information("Chatire stopped");
         if (_ownsLogger)
