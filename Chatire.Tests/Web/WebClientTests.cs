@@ -13,7 +13,7 @@ public sealed partial class WebClientTests(WebServerFixture fixture) : IClassFix
     private Task<ApiClient.Reply> GetAsync(string path, params (string Name, string Value)[] headers) =>
         Server.Api.SendAsync(HttpMethod.Get, path, headers: headers.ToDictionary(h => h.Name, h => h.Value));
 
-    [GeneratedRegex("""(?:src|href)="(/assets/[0-9a-f]{12}/[^"]+)" """.Trim())]
+    [GeneratedRegex("(?:src|href)=\"(/assets/[0-9a-f]{12}/[^\"]+)\"")]
     private static partial Regex AssetReference();
 
     private async Task<List<string>> AssetPathsAsync()
