@@ -59,15 +59,18 @@ function createShell(user) {
   const chats = chatList({ open: (uri) => navigate(`/chats/${uri}/`) });
   const startButton = h('button', { type: 'button', class: 'btn primary block start', onclick: startChat }, icon('plus'), h('span', { text: 'Start chatting' }));
   const userBox = h('div', { class: 'me' },
-    h('span', { class: `avatar small ${hue(user)}`, 'aria-hidden': 'true', text: initials(user) }),
-    h('span', { class: 'me-name', text: displayName(user), title: `Signed in as ${user.username}` }),
+    h('span', { class: `avatar ${hue(user)}`, 'aria-hidden': 'true', text: initials(user) }),
+    h('span', { class: 'me-text' },
+      h('span', { class: 'visually-hidden', text: 'Signed in as' }),
+      h('span', { class: 'me-name', text: displayName(user) }),
+      h('span', { class: 'me-username', text: `@${user.username}` })),
     h('button', { type: 'button', class: 'btn icon-btn', 'aria-label': 'Sign out', title: 'Sign out', onclick: signOut }, icon('logout')));
   const sidebar = h('aside', { class: 'sidebar', 'aria-label': 'Chats' },
     h('header', { class: 'sidebar-head' },
-      h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); navigate('/'); } }, h('span', { class: 'logo' }, icon('chat')), h('span', { text: 'Chatire' })),
-      userBox),
+      h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); navigate('/'); } }, h('span', { class: 'logo' }, icon('chat')), h('span', { text: 'Chatire' }))),
     h('div', { class: 'sidebar-actions' }, startButton),
-    chats.element);
+    chats.element,
+    userBox);
   const main = h('main', { class: 'main', id: 'main' });
   const element = h('div', { class: 'shell' }, sidebar, main);
   chats.refresh();
