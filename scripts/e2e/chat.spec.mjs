@@ -88,9 +88,9 @@ test('two people sign up, chat in real time, survive a dropped socket and sign o
     await a.getByRole('button', { name: 'Start chatting' }).first().click();
     await a.waitForURL(/\/chats\/[0-9a-f]{15}\/$/);
     chatUrl = a.url();
-    assert.equal(await a.getByLabel('Link to this chat').inputValue(), chatUrl);
+    assert.equal(await a.getByRole('textbox', { name: 'Link to this chat' }).inputValue(), chatUrl);
     await waitForSocket(a, 'open');
-    await a.getByText('No messages yet').waitFor();
+    await a.locator('.empty-chat').getByText('No messages yet').waitFor();
   });
 
   await step('bob opens the shared URL, sees the API field errors, signs up and joins', async () => {
