@@ -153,6 +153,22 @@ test('two people sign up, chat in real time, survive a dropped socket and sign o
     await waitForSocket(a, 'open');
   });
 
+  await step('an expired access token is refreshed silently, for the socket and the API', async () => {
+    const before = await a.evaluate(() => JSON.parse(localStorage.getItem('chatire.session')).refresh);
+    await a.evaluate(() => {
+      window.chatireDebug.spoilAccessToken();
+      window.chatireDebug.dropSocket(0);
+    });
+    await a.waitForFunction(() => window.chatireDebug.socketState() !== 'open');
+    await waitForSocket(a, 'open');
+    const after = await a.evaluate(() => JSON.parse(localStorage.getItem('chatire.session')));
+    assert.notEqual(after.refresh, before);
+    assert.doesNotMatch(after.access, /^expired-/);
+    await composer(a).fill('Still here after a token refresh');
+    await composer(a).press('Enter');
+    await waitForText(b, 'Still here after a token refresh');
+  });
+
   await step('a dropped socket reconnects and catches up: nothing lost, nothing doubled', async () => {
     await a.evaluate(() => window.chatireDebug.dropSocket(2500));
     await a.waitForFunction(() => window.chatireDebug.socketState() !== 'open');
@@ -174,7 +190,7 @@ test('two people sign up, chat in real time, survive a dropped socket and sign o
     assert.equal(await countText(a, 'Queued while disconnected'), 1);
     assert.equal(await countText(b, 'Queued while disconnected'), 1);
     const ids = await a.evaluate(() => Array.from(document.querySelectorAll('ol.messages .msg[data-id]'), (el) => Number(el.dataset.id)));
-    assert.equal(ids.length, 5);
+    assert.equal(ids.length, 6);
     assert.deepEqual(ids, [...ids].sort((x, y) => x - y));
     assert.equal(new Set(ids).size, ids.length);
   });
