@@ -120,6 +120,7 @@ test('two people sign up, chat in real time, survive a dropped socket and sign o
   await step('ada sees bob join and come online', async () => {
     await a.getByRole('heading', { name: bob.username }).waitFor();
     await a.getByText(`${bob.username} is online`).first().waitFor();
+    await a.locator('.notice').filter({ hasText: `${bob.username} joined the chat` }).waitFor();
   });
 
   await step('messages travel both ways in real time (Enter sends; own messages on the right)', async () => {

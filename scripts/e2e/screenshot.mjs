@@ -52,6 +52,15 @@ await page.getByLabel('Password').fill(password);
 await page.getByRole('button', { name: 'Sign in' }).click();
 await page.getByRole('button', { name: 'Start chatting' }).first().waitFor();
 await page.goto(`${base}/chats/${chat.uri}/`);
+// Grace is online too.
+const other = await (await browser.newContext()).newPage();
+await other.goto(base + '/');
+await other.getByLabel('Username').fill(grace.username);
+await other.getByLabel('Password').fill(password);
+await other.getByRole('button', { name: 'Sign in' }).click();
+await other.getByRole('button', { name: 'Start chatting' }).first().waitFor();
+await other.goto(`${base}/chats/${chat.uri}/`);
+await page.locator('.presence .avatar').first().waitFor();
 await page.locator('.msg').nth(lines.length - 1).waitFor();
 await page.getByRole('textbox', { name: 'Message' }).fill('On it. ');
 await page.waitForTimeout(300);

@@ -218,15 +218,19 @@ export function chatView(uri, hooks) {
         receive(frame.data);
         break;
       case 'join':
+        // Someone's first socket opened: they are online. A newcomer to the chat also gets a notice.
         if (!frame.user) break;
-        if (!presence.has(frame.user.id) && frame.user.id !== me.id) notice(`${displayName(frame.user)} joined`);
         presence.set(frame.user.id, frame.user);
-        if (!members.some((m) => m.id === frame.user.id)) refreshMembers();
+        if (!members.some((m) => m.id === frame.user.id)) {
+          if (frame.user.id !== me.id) notice(`${displayName(frame.user)} joined the chat`);
+          members = [...members, frame.user];
+          refreshMembers();
+        }
         renderPresence();
         break;
       case 'leave':
         if (!frame.user) break;
-        if (frame.user.id !== me.id && presence.delete(frame.user.id)) notice(`${displayName(frame.user)} left`);
+        presence.delete(frame.user.id);
         renderPresence();
         break;
       case 'ack':
