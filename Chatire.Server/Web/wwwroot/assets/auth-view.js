@@ -26,7 +26,7 @@ export function authView({ mode = 'signin', notice = null, joining = false } = {
   function render(current) {
     const signup = current === 'signup';
     const heading = signup ? 'Create your account' : joining ? 'Sign in to join the chat' : 'Welcome back';
-    const lead = signup ? 'Pick a username and start chatting in seconds.' : joining ? 'You were invited to a chat. Sign in or create an account to join it.' : 'Sign in to continue to your chats.';
+    const lead = signup ? (joining ? 'Pick a username and you are in the chat you were invited to.' : 'Pick a username and start chatting in seconds.') : joining ? 'You were invited to a chat. Sign in or create an account to join it.' : 'Sign in to continue to your chats.';
     const alert = h('div', { class: 'form-alert', role: 'alert', hidden: !notice, text: notice ?? '' });
     const inputs = {};
     const errors = {};
