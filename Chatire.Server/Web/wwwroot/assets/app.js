@@ -130,6 +130,7 @@ function createShell(user) {
     destroy() {
       chat?.destroy();
       chat = null;
+      chats.destroy();
     },
     get chat() {
       return chat;

@@ -54,9 +54,22 @@ export function chatList({ open }) {
     return h('li', {}, link);
   }
 
+  // Other chats have no open socket here: look for news now and then while the page is visible.
+  const poll = setInterval(() => {
+    if (document.visibilityState === 'visible') refresh();
+  }, 30_000);
+  const onVisible = () => {
+    if (document.visibilityState === 'visible') refresh();
+  };
+  document.addEventListener('visibilitychange', onVisible);
+
   return {
     element,
     refresh,
+    destroy() {
+      clearInterval(poll);
+      document.removeEventListener('visibilitychange', onVisible);
+    },
     setActive(uri) {
       active = uri;
       for (const link of list.querySelectorAll('a.chat-item')) {
