@@ -11,7 +11,7 @@ import { launch } from './browser.mjs';
 const BASE = (process.env.CHATIRE_URL ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 const PASSWORD = 'correct-horse-battery';
-const TIMEOUT = 10_000;
+const TIMEOUT = 20_000;
 const run = Date.now().toString(36);
 
 test('two people sign up, chat in real time, survive a dropped socket and sign out', { timeout: 180_000 }, async (t) => {
@@ -171,7 +171,8 @@ test('two people sign up, chat in real time, survive a dropped socket and sign o
   });
 
   await step('a dropped socket reconnects and catches up: nothing lost, nothing doubled', async () => {
-    await a.evaluate(() => window.chatireDebug.dropSocket(2500));
+    // Held closed until released, so the test decides what happens while ada is away.
+    await a.evaluate(() => window.chatireDebug.dropSocket(120_000));
     await a.waitForFunction(() => window.chatireDebug.socketState() !== 'open');
     await a.getByText('Connection lost. Reconnecting…').waitFor();
     // Posted while ada is away; and ada writes one herself, which waits in her outbox.
@@ -181,7 +182,9 @@ test('two people sign up, chat in real time, survive a dropped socket and sign o
     await composer(a).fill('Queued while disconnected');
     await composer(a).press('Enter');
     await a.locator('.pending-list .msg').filter({ hasText: 'Queued while disconnected' }).waitFor();
-    assert.notEqual(await socketState(a), 'open');
+    assert.equal(await socketState(a), 'reconnecting');
+    assert.equal(await countText(b, 'Queued while disconnected'), 0);
+    await a.evaluate(() => window.chatireDebug.releaseSocket());
     await waitForSocket(a, 'open');
     await waitForText(a, 'Sent while you were away');
     await waitForText(b, 'Queued while disconnected');

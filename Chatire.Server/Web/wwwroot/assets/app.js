@@ -172,6 +172,7 @@ window.addEventListener('popstate', render);
 window.chatireDebug = {
   chat: () => shell?.chat?.debug ?? null,
   dropSocket: (holdMs = 0) => shell?.chat?.debug.connection?.drop(holdMs),
+  releaseSocket: () => shell?.chat?.debug.connection?.release(),
   socketState: () => shell?.chat?.debug.connection?.state ?? null,
   /** Replaces the access token with one the server does not know, as if it had expired. */
   spoilAccessToken: () => session.update({ access: 'expired-'.padEnd(43, 'x') }),

@@ -79,6 +79,15 @@ export class ChatConnection {
     if (this.ws) this.ws.close(4000, 'Dropped on request');
   }
 
+  /** Ends a hold set by drop(): the next attempt follows the normal backoff from now. */
+  release() {
+    this.holdUntil = 0;
+    if (this.state === 'reconnecting' || this.state === 'offline') {
+      this.attempts = Math.max(this.attempts - 1, 0);
+      this.schedule();
+    }
+  }
+
   setState(state, info = {}) {
     this.state = state;
     this.options.onState(state, info);
