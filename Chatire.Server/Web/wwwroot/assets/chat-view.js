@@ -183,6 +183,7 @@ export function chatView(uri, hooks) {
 
   function showConnection(state, info) {
     element.dataset.connection = state;
+    for (const entry of outbox.pending) if (pendingEls.has(entry.client_id)) renderPending(entry);
     status.classList.remove('warn', 'error');
     if (state === 'open') {
       status.hidden = true;
