@@ -3,7 +3,7 @@
 #
 #   docker build -t chatire .
 #   docker run -d --name chatire -p 8000:8000 -v chatire-data:/data chatire
-#   docker exec chatire /app/chatire user create alice        (admin commands, same settings)
+#   docker exec -it chatire /app/chatire user create alice    (admin commands, same settings)
 #   docker stop chatire                                        (SIGTERM: clean shutdown, exit 0)
 #
 # Settings come from CHATIRE_* variables (below) or a file mounted at /data/appsettings.json.
