@@ -11,7 +11,7 @@ public static class AccountRules
     public const int MaxPasswordLength = 128;
 
     /// <summary>The key a username is unique under: case-insensitive.</summary>
-    public static string UsernameKey(string username) => username.ToUpperInvariant().ToLowerInvariant();
+    public static string UsernameKey(string username) => Usernames.Key(username);
 
     public static IEnumerable<string> UsernameProblems(string username)
     {

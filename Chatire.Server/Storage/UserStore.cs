@@ -1,4 +1,3 @@
-using Chatire.Auth;
 using Chatire.Core;
 using Microsoft.Data.Sqlite;
 
@@ -25,7 +24,7 @@ public sealed class UserStore(Database database)
 
     public User? FindById(long id) => database.Read(c => ReadOne(c, SelectById, ("$id", id)));
 
-    public User? FindByUsername(string username) => database.Read(c => ReadOne(c, SelectByKey, ("$key", AccountRules.UsernameKey(username))));
+    public User? FindByUsername(string username) => database.Read(c => ReadOne(c, SelectByKey, ("$key", Usernames.Key(username))));
 
     public IReadOnlyList<User> List() => database.Read(c =>
     {
@@ -44,13 +43,13 @@ public sealed class UserStore(Database database)
     public Task<User?> CreateAsync(string username, string passwordHash, string email, string firstName, string lastName, bool isStaff, string joined) =>
         database.WriteAsync(c =>
         {
-            if (ReadOne(c, SelectByKey, ("$key", AccountRules.UsernameKey(username))) is not null)
+            if (ReadOne(c, SelectByKey, ("$key", Usernames.Key(username))) is not null)
             {
                 return null;
             }
 
             var id = Database.Scalar<long>(c, InsertSql,
-                ("$username", username), ("$key", AccountRules.UsernameKey(username)), ("$email", email), ("$first", firstName),
+                ("$username", username), ("$key", Usernames.Key(username)), ("$email", email), ("$first", firstName),
                 ("$last", lastName), ("$password", passwordHash), ("$staff", isStaff ? 1 : 0), ("$joined", joined));
             return new User(id, username, email, firstName, lastName, passwordHash, true, isStaff, joined, null);
         });

@@ -1,0 +1,146 @@
+using Chatire.Configuration;
+
+namespace Chatire.Tests.Foundation;
+
+public sealed class SettingsTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("chatire-settings").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static SettingValues Load(string? config, Dictionary<string, string> env, Dictionary<SettingDefinition, string> flags, List<string> errors) =>
+        SettingsLoader.Load(config, flags, name => env.GetValueOrDefault(name), errors);
+
+    private string WriteConfig(string json)
+    {
+        var path = Path.Combine(_directory, "appsettings.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void Load_FlagEnvFile_FlagWins()
+    {
+        var config = WriteConfig("""{ "Chatire": { "Port": 7000, "Db": "file.db", "LogLevel": "warning" } }""");
+        var errors = new List<string>();
+
+        var values = Load(config, new() { ["CHATIRE_PORT"] = "9000", ["CHATIRE_DB"] = "env.db" }, new() { [SettingNames.Port] = "9100" }, errors);
+        var settings = SettingsParser.Parse(values, errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(9100, settings.Port);
+        Assert.Equal(SettingSource.Flag, values.SourceOf(SettingNames.Port));
+        Assert.Equal("env.db", settings.DatabasePath);
+        Assert.Equal(SettingSource.Environment, values.SourceOf(SettingNames.Db));
+        Assert.Equal("warning", settings.LogLevel);
+        Assert.Equal(SettingSource.ConfigFile, values.SourceOf(SettingNames.LogLevel));
+        Assert.Equal(SettingSource.Default, values.SourceOf(SettingNames.MaxFrame));
+    }
+
+    [Fact]
+    public void Parse_Defaults_MatchTheContract()
+    {
+        var errors = new List<string>();
+        var settings = SettingsParser.Parse(new SettingValues(), errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(8000, settings.Port);
+        Assert.Equal("chatire.db", settings.DatabasePath);
+        Assert.Equal(TimeSpan.FromHours(24), settings.TokenLifetime);
+        Assert.Equal(TimeSpan.FromMinutes(60), settings.AccessLifetime);
+        Assert.Equal(TimeSpan.FromDays(1), settings.RefreshLifetime);
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.PingInterval);
+        Assert.Equal(64 * 1024, settings.MaxBodyBytes);
+        Assert.Equal(16 * 1024, settings.MaxFrameBytes);
+        Assert.Equal(600_000, settings.Pbkdf2Iterations);
+        Assert.True(settings.RegistrationOpen);
+        Assert.True(settings.WebClient);
+        Assert.Empty(settings.CorsOrigins);
+    }
+
+    [Theory]
+    [InlineData("port", "70000", "The setting port (from --port) must be a whole number from 1 to 65535")]
+    [InlineData("token-lifetime", "soon", "The setting token-lifetime (from --token-lifetime) must be a duration")]
+    [InlineData("max-body", "lots", "The setting max-body (from --max-body) must be a size")]
+    [InlineData("registration", "maybe", "The setting registration (from --registration) must be one of open, closed")]
+    [InlineData("cors-origins", "example.com", "which is not an origin")]
+    [InlineData("log-format", "xml", "must be one of text, json")]
+    [InlineData("refresh-path", "no-slash", "must be a path")]
+    public void Parse_BadFlag_GivesSentenceNamingTheSetting(string name, string value, string expected)
+    {
+        var definition = SettingNames.All.Single(d => d.Name == name);
+        var errors = new List<string>();
+        var values = Load(null, [], new() { [definition] = value }, errors);
+
+        SettingsParser.Parse(values, errors);
+
+        Assert.Contains(errors, e => e.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_BadEnvironmentValue_NamesTheVariable()
+    {
+        var errors = new List<string>();
+        var values = Load(null, new() { ["CHATIRE_PING_INTERVAL"] = "-1" }, [], errors);
+
+        SettingsParser.Parse(values, errors);
+
+        Assert.Contains(errors, e => e.Contains("CHATIRE_PING_INTERVAL", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_UnknownKeyInFile_IsAnError()
+    {
+        var config = WriteConfig("""{ "Chatire": { "Prot": 8000 } }""");
+        var errors = new List<string>();
+
+        Load(config, [], [], errors);
+
+        Assert.Contains(errors, e => e.Contains("unknown setting \"Prot\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_MissingExplicitConfig_IsAnError()
+    {
+        var errors = new List<string>();
+
+        Load(Path.Combine(_directory, "nope.json"), [], [], errors);
+
+        Assert.Contains(errors, e => e.Contains("does not exist", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_HideDefaultRefreshWithoutAlias_IsRefused()
+    {
+        var errors = new List<string>();
+        var values = Load(null, [], new() { [SettingNames.HideDefaultRefresh] = "true" }, errors);
+
+        SettingsParser.Parse(values, errors);
+
+        Assert.Contains(errors, e => e.Contains("needs refresh-path", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("90s", 90)]
+    [InlineData("15m", 900)]
+    [InlineData("24h", 86400)]
+    [InlineData("30d", 2592000)]
+    [InlineData("45", 45)]
+    [InlineData("01:00:00", 3600)]
+    public void TryParseDuration_Forms_Parse(string text, int seconds)
+    {
+        Assert.True(SettingParsers.TryParseDuration(text, out var duration));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), duration);
+    }
+
+    [Theory]
+    [InlineData("64KiB", 65536)]
+    [InlineData("1MiB", 1048576)]
+    [InlineData("512", 512)]
+    [InlineData("2k", 2048)]
+    public void TryParseSize_Forms_Parse(string text, long bytes)
+    {
+        Assert.True(SettingParsers.TryParseSize(text, out var size));
+        Assert.Equal(bytes, size);
+    }
+}
