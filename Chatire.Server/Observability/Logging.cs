@@ -1,7 +1,6 @@
 using Chatire.Configuration;
 using Serilog;
 using Serilog.Events;
-using Serilog.Formatting.Json;
 
 namespace Chatire.Observability;
 
@@ -13,12 +12,12 @@ public static class Logging
     {
         var configuration = new LoggerConfiguration().MinimumLevel.Is(LevelOf(settings.LogLevel)).Enrich.FromLogContext();
         configuration = settings.LogFormat == "json"
-            ? configuration.WriteTo.Console(new JsonFormatter(renderMessage: true), standardErrorFromLevel: LogEventLevel.Verbose)
+            ? configuration.WriteTo.Console(new JsonLogFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
             : configuration.WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: LogEventLevel.Verbose);
         if (settings.LogFile is { } file)
         {
             configuration = settings.LogFormat == "json"
-                ? configuration.WriteTo.File(new JsonFormatter(renderMessage: true), file)
+                ? configuration.WriteTo.File(new JsonLogFormatter(), file)
                 : configuration.WriteTo.File(file, outputTemplate: "{Timestamp:o} [{Level:u3}] {Message:lj}{NewLine}{Exception}");
         }
 
