@@ -32,7 +32,7 @@ public sealed class AdminContext : IAsyncDisposable
         var (_, settings) = options.Resolve(parseResult, console);
         try
         {
-            return new AdminContext(settings, Database.Open(settings.DatabasePath));
+            return new AdminContext(settings, Database.Open(settings.DatabasePath, settings.Synchronous));
         }
         catch (DatabaseException ex)
         {

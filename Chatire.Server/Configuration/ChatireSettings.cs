@@ -28,6 +28,8 @@ public sealed record ChatireSettings
     public int LoginLimitUserAddress { get; init; } = 10;
     public int LoginLimitAddress { get; init; } = 50;
     public int LoginLimitUser { get; init; } = 100;
+    /// <summary>"FULL" or "NORMAL": SQLite's synchronous level.</summary>
+    public string Synchronous { get; init; } = "FULL";
     public int Pbkdf2Iterations { get; init; } = 600_000;
     public string LogLevel { get; init; } = "information";
     public string LogFormat { get; init; } = "text";

@@ -32,7 +32,7 @@ public sealed class ChatireServer : IAsyncDisposable
         _ownsLogger = ownsLogger;
         Options = options;
 
-        Database = Database.Open(settings.DatabasePath);
+        Database = Database.Open(settings.DatabasePath, settings.Synchronous);
         Users = new UserStore(Database);
         TokenStore = new TokenStore(Database);
         Tokens = new TokenService(Database, TokenStore, Users, settings, Clock);

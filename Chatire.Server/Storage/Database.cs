@@ -32,8 +32,15 @@ public sealed class Database : IAsyncDisposable
 
     /// <summary>Opens (creating if needed) and migrates the database at <paramref name="path"/>.</summary>
     /// <exception cref="DatabaseException">The file cannot be opened or its schema is newer than this build.</exception>
-    public static Database Open(string path)
+    /// <param name="synchronous">SQLite's synchronous level for the writer: FULL (default) makes every
+    /// commit durable across power loss; NORMAL keeps commits across process crashes only.</param>
+    public static Database Open(string path, string synchronous = "FULL")
     {
+        if (synchronous is not ("FULL" or "NORMAL"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(synchronous), synchronous, "FULL or NORMAL.");
+        }
+
         SQLitePCL.Batteries_V2.Init();
         var fullPath = System.IO.Path.GetFullPath(path);
         var directory = System.IO.Path.GetDirectoryName(fullPath);
@@ -46,7 +53,7 @@ public sealed class Database : IAsyncDisposable
         try
         {
             writer.Open();
-            Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
+            Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=" + synchronous + "; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
             Migrations.Apply(writer);
         }
         catch (SqliteException ex)

@@ -53,6 +53,7 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal(64 * 1024, settings.MaxBodyBytes);
         Assert.Equal(16 * 1024, settings.MaxFrameBytes);
         Assert.Equal(600_000, settings.Pbkdf2Iterations);
+        Assert.Equal("FULL", settings.Synchronous);
         Assert.True(settings.RegistrationOpen);
         Assert.True(settings.WebClient);
         Assert.Empty(settings.CorsOrigins);
@@ -65,6 +66,7 @@ public sealed class SettingsTests : IDisposable
     [InlineData("registration", "maybe", "The setting registration (from --registration) must be one of open, closed")]
     [InlineData("cors-origins", "example.com", "which is not an origin")]
     [InlineData("log-format", "xml", "must be one of text, json")]
+    [InlineData("durability", "off", "must be one of full, normal")]
     [InlineData("refresh-path", "no-slash", "must be a path")]
     public void Parse_BadFlag_GivesSentenceNamingTheSetting(string name, string value, string expected)
     {
