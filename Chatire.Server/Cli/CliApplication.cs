@@ -19,6 +19,7 @@ public static class CliApplication
         root.Subcommands.Add(UserCommand.Create(console));
         root.Subcommands.Add(TokenCommand.Create(console));
         root.Subcommands.Add(ConfigCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
         return root;
     }
 
