@@ -51,6 +51,9 @@ public sealed class ChatireServer : IAsyncDisposable
     public PasswordHasher Hasher { get; }
     public Metrics Metrics { get; }
 
+    /// <summary>The route table the main port serves.</summary>
+    public IReadOnlyList<Route> RouteTable { get; private set; } = [];
+
     /// <summary>The main port actually bound.</summary>
     public int Port => _listeners[0].Port;
 
@@ -96,7 +99,7 @@ public sealed class ChatireServer : IAsyncDisposable
         var ops = new OpsApi(Database, Metrics);
         var web = Settings.WebClient ? new WebClient() : null;
 
-        var routes = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
+        var routes = RouteTable = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
         var cors = new Cors(Settings.CorsOrigins);
         var authenticator = new TokenAuthenticator(Tokens);
         var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes);
