@@ -56,7 +56,7 @@ public static class BenchCommand
         var chats = IntOption("--chats", 1, "Chats (rooms).");
         var subscribers = IntOption("--subscribers", 20, "Subscribed sockets per chat, each its own user.");
         var publishers = IntOption("--publishers", 1, "Publishers; each posts into chats c where c mod P = its number (or shares a chat when P > R).");
-        var rate = new Option<double>("--rate") { Description = "Messages per second over all publishers (default 0: flat out, limited by --window).", DefaultValueFactory = _ => 0 };
+        var rate = new Option<double>("--rate") { Description = "Messages per second over all publishers; 0 is flat out (limited by --window).", DefaultValueFactory = _ => 0 };
         var via = new Option<string>("--via") { Description = "ws (frames on the socket, acknowledged) or http (POST .../messages/).", DefaultValueFactory = _ => "ws" };
         via.AcceptOnlyFromAmong("ws", "http");
         var window = IntOption("--window", 32, "Unacknowledged messages per publisher (ws), or parallel requests per publisher and chat (http).");
@@ -206,7 +206,7 @@ public static class BenchCommand
     }
 
     private static Option<int> IntOption(string name, int fallback, string description) =>
-        new(name) { Description = $"{description} Default {fallback}.", DefaultValueFactory = _ => fallback };
+        new(name) { Description = description, DefaultValueFactory = _ => fallback };
 
     private static Option<bool> PeerOption() =>
         new("--peer") { Description = "The target is the comparison peer (scripts/bench/peer): no accounts, chats are just names." };
@@ -248,12 +248,12 @@ public static class BenchCommand
         private readonly Option<string> _url = new("--url") { Description = "Base URL of the server under test.", DefaultValueFactory = _ => "http://127.0.0.1:8000" };
         private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object instead of the table (no progress bar)." };
         private readonly Option<bool> _quiet = new("--no-progress") { Description = "No progress bar or setup notes." };
-        private readonly Option<int?> _serverPid = new("--server-pid") { Description = "Process id of a local server: memory and CPU are read from /proc." };
+        private readonly Option<int?> _serverPid = new("--server-pid") { Description = "Process id of a local server: its memory and CPU time are read from /proc." };
         private readonly Option<string> _duration;
 
         public CommonOptions(string duration, string what = "How long to publish or load")
         {
-            _duration = new Option<string>("--duration") { Description = $"{what} (10s, 500ms, 2m). Default {duration}.", DefaultValueFactory = _ => duration };
+            _duration = new Option<string>("--duration") { Description = $"{what} (10s, 500ms, 2m).", DefaultValueFactory = _ => duration };
         }
 
         public void AddTo(Command command)

@@ -43,6 +43,7 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
             var counts = new long[options.Concurrency];
             using var stop = new CancellationTokenSource(options.Duration);
             var started = Stopwatch.GetTimestamp();
+            var cpu = new CpuMeter(target.ServerPid);
             await using (new ProgressBar(context.Terminal, operation, options.Duration, () => $"{counts.Sum():N0} requests ({counts.Sum() / Stopwatch.GetElapsedTime(started).TotalSeconds:N0}/s)"))
             {
                 await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(loop => Task.Run(async () =>
@@ -89,6 +90,7 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
             result.Count(operation + "_requests", label, latency.Count)
                 .Number(operation + "_requests_per_sec", label + "/s", latency.Count / seconds)
                 .Latency(operation + "_", label, latency);
+            cpu.AddTo(result, operation + "_");
         }
 
         result.Number("duration_s", "duration", totalSeconds, "s").MustBeZero("errors", "errors", errors);
