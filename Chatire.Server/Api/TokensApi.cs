@@ -1,20 +1,108 @@
+using System.Net;
+using Chatire.Api.Wire;
+using Chatire.Auth;
 using Chatire.Core;
 using Chatire.Http;
 
 namespace Chatire.Api;
 
 /// <summary>djoser token login/logout and the Simple JWT style create/refresh/verify/blacklist.</summary>
-public sealed class TokensApi
+public sealed class TokensApi(LoginService logins, TokenService tokens)
 {
-    public Task<ApiResponse> Login(RequestContext context) => throw new ApiException(501, "Not implemented yet.");
+    /// <summary>POST /auth/token/login/: 200 {"auth_token"}.</summary>
+    public async Task<ApiResponse> Login(RequestContext context)
+    {
+        var user = await LoginAsync(context).ConfigureAwait(false);
+        var issued = await tokens.IssueAuthTokenAsync(user.Id).ConfigureAwait(false);
+        return ApiResponse.Json(new AuthTokenResponse(issued.Value), ApiJsonContext.Wire.AuthTokenResponse);
+    }
 
-    public Task<ApiResponse> Logout(RequestContext context) => throw new ApiException(501, "Not implemented yet.");
+    /// <summary>POST /auth/token/logout/: 204; the presented token (and its family) is revoked.</summary>
+    public async Task<ApiResponse> Logout(RequestContext context)
+    {
+        await tokens.RevokeTokenAndFamilyAsync(context.User.Token).ConfigureAwait(false);
+        return ApiResponse.NoContent;
+    }
 
-    public Task<ApiResponse> JwtCreate(RequestContext context) => throw new ApiException(501, "Not implemented yet.");
+    /// <summary>POST /auth/jwt/create/: a new family.</summary>
+    public async Task<ApiResponse> JwtCreate(RequestContext context)
+    {
+        var user = await LoginAsync(context).ConfigureAwait(false);
+        return Pair(await tokens.CreatePairAsync(user.Id).ConfigureAwait(false));
+    }
 
-    public Task<ApiResponse> JwtRefresh(RequestContext context) => throw new ApiException(501, "Not implemented yet.");
+    /// <summary>POST /auth/jwt/refresh/ (and the --refresh-path alias): {"refresh"} rotates, {"token"} extends.</summary>
+    public async Task<ApiResponse> JwtRefresh(RequestContext context)
+    {
+        var body = context.Body;
+        var errors = new FieldErrors();
+        if (body.Has("refresh"))
+        {
+            var refresh = RequiredToken(body, "refresh", errors);
+            errors.ThrowIfAny();
+            return Pair(await tokens.RefreshAsync(refresh!).ConfigureAwait(false));
+        }
 
-    public Task<ApiResponse> JwtVerify(RequestContext context) => throw new ApiException(501, "Not implemented yet.");
+        if (body.Has("token"))
+        {
+            var access = RequiredToken(body, "token", errors);
+            errors.ThrowIfAny();
+            return Pair(await tokens.RefreshFromAccessAsync(access!).ConfigureAwait(false));
+        }
 
-    public Task<ApiResponse> JwtBlacklist(RequestContext context) => throw new ApiException(501, "Not implemented yet.");
+        throw new ValidationException("refresh", "This field is required.");
+    }
+
+    /// <summary>POST /auth/jwt/verify/: 200 {} for any valid token.</summary>
+    public Task<ApiResponse> JwtVerify(RequestContext context)
+    {
+        var errors = new FieldErrors();
+        var token = RequiredToken(context.Body, "token", errors);
+        errors.ThrowIfAny();
+        tokens.Verify(token!);
+        return Task.FromResult(Empty());
+    }
+
+    /// <summary>POST /auth/jwt/blacklist/ and /auth/logout/: 200 {}; the refresh token's family is revoked.</summary>
+    public async Task<ApiResponse> JwtBlacklist(RequestContext context)
+    {
+        var errors = new FieldErrors();
+        var refresh = RequiredToken(context.Body, "refresh", errors);
+        errors.ThrowIfAny();
+        await tokens.BlacklistAsync(refresh!).ConfigureAwait(false);
+        return Empty();
+    }
+
+    private async Task<User> LoginAsync(RequestContext context)
+    {
+        var body = context.Body;
+        var errors = new FieldErrors();
+        var username = NotBlank(body, "username", errors);
+        var password = NotBlank(body, "password", errors);
+        errors.ThrowIfAny();
+        return await logins.LoginAsync(username!, password!, ClientAddress(context.RemoteAddress)).ConfigureAwait(false);
+    }
+
+    /// <summary>The client address as logged and throttled: IPv4 clients on a dual-stack socket read as IPv4.</summary>
+    public static string ClientAddress(IPAddress address) =>
+        (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+
+    private static string? NotBlank(RequestBody body, string field, FieldErrors errors)
+    {
+        var value = body.String(field, errors, required: true);
+        if (value is { Length: 0 })
+        {
+            errors.Add(field, "This field may not be blank.");
+            return null;
+        }
+
+        return value;
+    }
+
+    private static string? RequiredToken(RequestBody body, string field, FieldErrors errors) => NotBlank(body, field, errors);
+
+    private static ApiResponse Pair(TokenService.Pair pair) =>
+        ApiResponse.Json(new TokenPairResponse(pair.Access, pair.Refresh, pair.Access), ApiJsonContext.Wire.TokenPairResponse);
+
+    private static ApiResponse Empty() => ApiResponse.Json(new EmptyResponse(), ApiJsonContext.Wire.EmptyResponse);
 }

@@ -3,9 +3,13 @@ using Chatire.Storage;
 
 namespace Chatire.Auth;
 
-/// <summary>Account operations shared by the HTTP API and the CLI, with the same rules for both.</summary>
-public sealed class AccountService(UserStore users, TokenService tokens, PasswordHasher hasher, IClock clock)
+/// <summary>Account operations shared by the HTTP API and the CLI, with the same rules for both.
+/// The server passes its <see cref="PasswordWorkers"/> so hashing stays off the request threads.</summary>
+public sealed class AccountService(UserStore users, TokenService tokens, PasswordHasher hasher, IClock clock, PasswordWorkers? workers = null)
 {
+    private Task<string> HashAsync(string password) =>
+        workers is null ? Task.Run(() => hasher.Hash(password)) : workers.RunAsync(() => hasher.Hash(password));
+
     /// <summary>Validates and creates an account.</summary>
     /// <exception cref="ValidationException">A rule failed, or the username is taken.</exception>
     public async Task<User> CreateAsync(string username, string password, string email = "", string firstName = "", string lastName = "", bool isStaff = false, string passwordField = "password")
@@ -20,7 +24,7 @@ public sealed class AccountService(UserStore users, TokenService tokens, Passwor
         }
 
         errors.ThrowIfAny();
-        var hash = await Task.Run(() => hasher.Hash(password)).ConfigureAwait(false);
+        var hash = await HashAsync(password).ConfigureAwait(false);
         var user = await users.CreateAsync(username, hash, email, firstName, lastName, isStaff, Timestamps.ToText(clock.UtcNow)).ConfigureAwait(false);
         return user ?? throw new ValidationException("username", "A user with that username already exists.");
     }
@@ -39,7 +43,7 @@ public sealed class AccountService(UserStore users, TokenService tokens, Passwor
         var errors = new FieldErrors();
         AccountRules.ValidatePassword(errors, newPassword, user.Username, field);
         errors.ThrowIfAny();
-        var hash = await Task.Run(() => hasher.Hash(newPassword)).ConfigureAwait(false);
+        var hash = await HashAsync(newPassword).ConfigureAwait(false);
         await users.UpdatePasswordAsync(user.Id, hash).ConfigureAwait(false);
         tokens.InvalidateCache();
     }

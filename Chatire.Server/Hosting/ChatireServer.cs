@@ -50,6 +50,8 @@ public sealed class ChatireServer : IAsyncDisposable
     public TokenService Tokens { get; }
     public PasswordHasher Hasher { get; }
     public Metrics Metrics { get; }
+    public PasswordWorkers? Passwords { get; private set; }
+    public LoginThrottle? LoginThrottle { get; private set; }
 
     /// <summary>The route table the main port serves.</summary>
     public IReadOnlyList<Route> RouteTable { get; private set; } = [];
@@ -92,8 +94,11 @@ public sealed class ChatireServer : IAsyncDisposable
 
     private void Start()
     {
-        var accounts = new AccountsApi();
-        var tokens = new TokensApi();
+        Passwords = new PasswordWorkers();
+        LoginThrottle = new LoginThrottle(Settings, Clock);
+        var logins = new LoginService(Users, Tokens, Hasher, Passwords, LoginThrottle, Clock, Log);
+        var accounts = new AccountsApi(Settings, new AccountService(Users, Tokens, Hasher, Clock, Passwords), Users, Tokens, logins);
+        var tokens = new TokensApi(logins, Tokens);
         var chats = new ChatsApi();
         var sockets = new WebSocketEndpoint();
         var ops = new OpsApi(Database, Metrics);
@@ -126,6 +131,7 @@ public sealed class ChatireServer : IAsyncDisposable
         Log.Information("Chatire stopping");
         await _housekeeping.StopAsync().ConfigureAwait(false);
         await Task.WhenAll(_listeners.Select(l => l.StopAsync(Options.ShutdownTimeout))).ConfigureAwait(false);
+        Passwords?.Dispose();
         await Database.DisposeAsync().ConfigureAwait(false);
         Log.Information("Chatire stopped");
         if (_ownsLogger)

@@ -28,6 +28,17 @@ public static class BodyParser
 
     private static RequestBody ParseJson(ReadOnlyMemory<byte> body)
     {
+        if (body.Span.StartsWith("\uFEFF"u8))
+        {
+            body = body[3..];
+        }
+
+        // The JSON reader checks UTF-8 only lazily, when a string is decoded: check it all up front.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            throw ApiException.BadRequest("JSON parse error - Invalid UTF-8 in request body.");
+        }
+
         try
         {
             using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
@@ -41,11 +52,6 @@ public static class BodyParser
         catch (JsonException ex)
         {
             throw ApiException.BadRequest("JSON parse error - " + Describe(ex));
-        }
-        catch (ArgumentException ex)
-        {
-            // Invalid UTF-8 inside strings surfaces as ArgumentException from the decoder.
-            throw ApiException.BadRequest("JSON parse error - " + ex.Message);
         }
     }
 

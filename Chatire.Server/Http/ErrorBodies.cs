@@ -7,10 +7,13 @@ namespace Chatire.Http;
 /// <summary>Django-REST-Framework-shaped error bodies: {"detail": ..., "code"?: ...} or field errors.</summary>
 public static class ErrorBodies
 {
+    // As the wire context: only JSON's required escapes (so "Method \"PUT\"" reads as DRF writes it).
+    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] For(ApiException exception)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Options))
         {
             writer.WriteStartObject();
             if (exception is ValidationException validation)

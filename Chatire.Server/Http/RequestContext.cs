@@ -29,7 +29,34 @@ public sealed class RequestContext
     public string RequestId { get; }
     public Dictionary<string, string> RouteParameters { get; set; } = [];
     public string RouteTemplate { get; set; } = "unmatched";
-    public Principal? Principal { get; set; }
+    private Principal? _principal;
+    private Func<Principal>? _authenticate;
+
+    /// <summary>The caller, or null when no token was presented. On routes open to anyone the token is
+    /// checked when a handler first asks (an invalid one is 401 then), so endpoints that never look at the
+    /// caller (login, refresh) still work for clients that keep sending a stale header.</summary>
+    public Principal? Principal
+    {
+        get
+        {
+            if (_authenticate is { } authenticate)
+            {
+                _principal = authenticate();
+                _authenticate = null;
+            }
+
+            return _principal;
+        }
+
+        set
+        {
+            _authenticate = null;
+            _principal = value;
+        }
+    }
+
+    /// <summary>Checks the presented token on first use of <see cref="Principal"/>.</summary>
+    public void AuthenticateOnDemand(Func<Principal> authenticate) => _authenticate = authenticate;
     public ReadOnlyMemory<byte> RawBody { get; set; }
 
     /// <summary>The port the request arrived on.</summary>

@@ -85,13 +85,13 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
         {
             context.RawBody = await ReadBodyAsync(context.ListenerContext.Request).ConfigureAwait(false);
             var token = Credentials.FromHeader(context.Header("Authorization"));
-            if (token is not null)
+            if (route.Policy == RoutePolicy.Authenticated)
             {
-                context.Principal = authenticator.Authenticate(token);
+                context.Principal = token is null ? throw ApiException.NotAuthenticated() : authenticator.Authenticate(token);
             }
-            else if (route.Policy == RoutePolicy.Authenticated)
+            else if (token is not null)
             {
-                throw ApiException.NotAuthenticated();
+                context.AuthenticateOnDemand(() => authenticator.Authenticate(token));
             }
         }
 

@@ -3,7 +3,7 @@ namespace Chatire.Http;
 /// <summary>Who may call a route. Decided by the pipeline before the handler runs.</summary>
 public enum RoutePolicy
 {
-    /// <summary>Anyone; a presented token is still checked (an invalid one is 401, as in DRF).</summary>
+    /// <summary>Anyone; a presented token is checked when the handler asks for the caller (an invalid one is 401 then).</summary>
     Anonymous,
     /// <summary>A valid access-capable token is required.</summary>
     Authenticated,
