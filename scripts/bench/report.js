@@ -33,6 +33,7 @@ const values = (name, target, field) =>
 const median = (v) => (v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
 const fmt = (x) => {
   if (!Number.isFinite(x)) return '–';
+  if (Number.isInteger(x)) return x.toLocaleString('en-US');
   if (Math.abs(x) >= 100) return Math.round(x).toLocaleString('en-US');
   if (Math.abs(x) >= 10) return x.toFixed(1);
   return x.toFixed(2);
@@ -84,6 +85,8 @@ const fanoutRows = [
   ['latency p99 (ms)', 'p99_ms', false],
   ['latency max (ms)', 'max_ms', false],
   ['ack p99 (ms)', 'ack_p99_ms', false],
+  ['server CPU (% of its core)', 'server_cpu_pct', false],
+  ['generator CPU (% of its core)', 'generator_cpu_pct', false],
   ['lost', 'lost', false],
   ['duplicated', 'duplicated', false],
 ];
@@ -141,10 +144,10 @@ table(`Fan-out: 1 chat × 100 subscribers, 1 publisher at ${args.rate} msg/s (20
 table('Fan-out: 100 chats × 10 subscribers, 10 publishers, flat out (Chatire persists every message)', 'fanout-100x10', fanoutRows, true);
 table('Fan-out: 1 chat × 100 subscribers, publishing over HTTP POST (8 requests in flight)', 'fanout-1x100-http', fanoutRows, false);
 table('HTTP: history reads (20 messages a page, 16 keep-alive connections)', 'http-read', [
-  ['requests /s', 'read_requests_per_sec'], ['p50 (ms)', 'read_p50_ms'], ['p90 (ms)', 'read_p90_ms'], ['p99 (ms)', 'read_p99_ms'], ['max (ms)', 'read_max_ms'], ['errors', 'errors'],
+  ['requests /s', 'read_requests_per_sec'], ['server CPU (%)', 'read_server_cpu_pct'], ['generator CPU (%)', 'read_generator_cpu_pct'], ['p50 (ms)', 'read_p50_ms'], ['p90 (ms)', 'read_p90_ms'], ['p99 (ms)', 'read_p99_ms'], ['max (ms)', 'read_max_ms'], ['errors', 'errors'],
 ], false);
 table('HTTP: message posts (16 keep-alive connections, one user each, with client_id)', 'http-post', [
-  ['requests /s', 'post_requests_per_sec'], ['p50 (ms)', 'post_p50_ms'], ['p90 (ms)', 'post_p90_ms'], ['p99 (ms)', 'post_p99_ms'], ['max (ms)', 'post_max_ms'], ['errors', 'errors'],
+  ['requests /s', 'post_requests_per_sec'], ['server CPU (%)', 'post_server_cpu_pct'], ['generator CPU (%)', 'post_generator_cpu_pct'], ['p50 (ms)', 'post_p50_ms'], ['p90 (ms)', 'post_p90_ms'], ['p99 (ms)', 'post_p99_ms'], ['max (ms)', 'post_max_ms'], ['errors', 'errors'],
 ], false);
 table('Idle WebSockets', 'connections', [
   ['sockets opened', 'opened', false], ['connects /s', 'connects_per_sec', true], ['connect p99 (ms)', 'connect_p99_ms', false],
