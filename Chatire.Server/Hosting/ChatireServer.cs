@@ -1,5 +1,6 @@
 using Chatire.Api;
 using Chatire.Auth;
+using Chatire.Chat;
 using Chatire.Configuration;
 using Chatire.Core;
 using Chatire.Http;
@@ -37,7 +38,14 @@ public sealed class ChatireServer : IAsyncDisposable
         Tokens = new TokenService(Database, TokenStore, Users, settings, Clock);
         Hasher = new PasswordHasher(settings.Pbkdf2Iterations);
         Metrics = new Metrics();
+        Chats = new ChatService(Database, new ChatStore(Database), new MessageStore(Database), Users,
+            new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock);
+        Chats.OnMessageStored(Metrics.MessageStored);
+        Hub = new Hub(settings, Tokens, Users, Metrics);
+        Chats.Subscribe(Hub);
+        Tokens.Subscribe(Hub);
         _housekeeping = new Housekeeping(Tokens, log, options.HousekeepingInterval);
+        _housekeeping.OnTick(Hub.CheckSocketsAsync);
     }
 
     public ChatireSettings Settings { get; }
@@ -52,6 +60,8 @@ public sealed class ChatireServer : IAsyncDisposable
     public Metrics Metrics { get; }
     public PasswordWorkers? Passwords { get; private set; }
     public LoginThrottle? LoginThrottle { get; private set; }
+    public ChatService Chats { get; }
+    public Hub Hub { get; }
 
     /// <summary>The route table the main port serves.</summary>
     public IReadOnlyList<Route> RouteTable { get; private set; } = [];
@@ -99,13 +109,13 @@ public sealed class ChatireServer : IAsyncDisposable
         var logins = new LoginService(Users, Tokens, Hasher, Passwords, LoginThrottle, Clock, Log);
         var accounts = new AccountsApi(Settings, new AccountService(Users, Tokens, Hasher, Clock, Passwords), Users, Tokens, logins);
         var tokens = new TokensApi(logins, Tokens);
-        var chats = new ChatsApi();
-        var sockets = new WebSocketEndpoint();
+        var chats = new ChatsApi(Chats);
+        var cors = new Cors(Settings.CorsOrigins);
+        var sockets = new WebSocketEndpoint(Settings, cors, Tokens, Chats, Hub, Metrics, Log);
         var ops = new OpsApi(Database, Metrics);
         var web = Settings.WebClient ? new WebClient() : null;
 
         var routes = RouteTable = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
-        var cors = new Cors(Settings.CorsOrigins);
         var authenticator = new TokenAuthenticator(Tokens);
         var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes);
         _listeners.Add(ListenerHost.Start(Settings.Host, Settings.Port, main, Log));
@@ -129,6 +139,7 @@ public sealed class ChatireServer : IAsyncDisposable
         }
 
         Log.Information("Chatire stopping");
+        await Hub.CloseAllAsync(Options.ShutdownTimeout).ConfigureAwait(false);
         await _housekeeping.StopAsync().ConfigureAwait(false);
         await Task.WhenAll(_listeners.Select(l => l.StopAsync(Options.ShutdownTimeout))).ConfigureAwait(false);
         Passwords?.Dispose();

@@ -1,10 +1,110 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using Chatire.Auth;
+using Chatire.Chat;
+using Chatire.Configuration;
 using Chatire.Core;
 using Chatire.Http;
+using Chatire.Observability;
+using Serilog;
 
 namespace Chatire.Realtime;
 
-/// <summary>The WebSocket upgrade at /ws/chats/&lt;uri&gt;/ and /&lt;uri&gt;.</summary>
-public sealed class WebSocketEndpoint
+/// <summary>
+/// The WebSocket upgrade at /ws/chats/&lt;uri&gt;/ and /&lt;uri&gt;. Everything is checked before the
+/// upgrade, in the contract's order: Origin (403), token (401), since (400), chat (404), membership
+/// (403), limits (429/503). Refusals are ordinary JSON errors.
+/// </summary>
+public sealed class WebSocketEndpoint(ChatireSettings settings, Cors cors, TokenService tokens, ChatService chats, Hub hub, Metrics metrics, ILogger log)
 {
-    public Task<ApiResponse> Accept(RequestContext context) => throw new ApiException(501, "Not implemented yet.");
+    public async Task<ApiResponse> Accept(RequestContext context)
+    {
+        if (context.Header("Origin") is { } origin && !cors.IsAllowed(origin, context.Header("Host")))
+        {
+            throw ApiException.Forbidden("This origin may not open WebSockets here.");
+        }
+
+        var token = context.Query.TryGetValue("token", out var queryToken) ? queryToken : Credentials.FromHeader(context.Header("Authorization"));
+        Principal? principal = null;
+        if (token is not null)
+        {
+            principal = tokens.Authenticate(token);
+        }
+        else if (!settings.WsAnonymous)
+        {
+            throw ApiException.NotAuthenticated();
+        }
+
+        var errors = new FieldErrors();
+        long? since = null;
+        if (context.Query.TryGetValue("since", out var sinceText))
+        {
+            if (long.TryParse(sinceText, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                since = value;
+            }
+            else
+            {
+                errors.Add("since", "A valid integer greater than or equal to 0 is required.");
+            }
+        }
+
+        var version = ProtocolVersion.V1;
+        if (context.Query.TryGetValue("v", out var versionText))
+        {
+            switch (versionText)
+            {
+                case "1":
+                    break;
+                case "2":
+                    version = ProtocolVersion.V2;
+                    break;
+                default:
+                    errors.Add("v", "Protocol version must be 1 or 2.");
+                    break;
+            }
+        }
+
+        errors.ThrowIfAny();
+        var chat = chats.Find(context.Route("uri"));
+        if (principal is not null && !chats.IsMember(chat, principal.User.Id))
+        {
+            throw ApiException.Forbidden("You are not a member of this chat.");
+        }
+
+        if (!context.IsWebSocketRequest)
+        {
+            throw new ApiException(426, "This address accepts WebSocket upgrades only.");
+        }
+
+        var socket = new SocketConnection(chat, principal, token, version, since, settings.SocketQueue, settings.MaxFrameBytes, chats, metrics, log);
+        hub.Register(socket);
+        WebSocket webSocket;
+        try
+        {
+            // Echo the client's first subprotocol: passing null when one was offered yields an empty header.
+            var offered = context.Header("Sec-WebSocket-Protocol")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+            var keepAlive = settings.PingInterval > TimeSpan.Zero ? settings.PingInterval : Timeout.InfiniteTimeSpan;
+            var accepted = await context.ListenerContext.AcceptWebSocketAsync(offered, keepAlive).ConfigureAwait(false);
+            webSocket = accepted.WebSocket;
+        }
+        catch
+        {
+            hub.Unregister(socket);
+            throw;
+        }
+
+        metrics.SocketOpened();
+        try
+        {
+            await socket.RunAsync(webSocket).ConfigureAwait(false);
+        }
+        finally
+        {
+            hub.Unregister(socket);
+            metrics.SocketClosed();
+        }
+
+        return ApiResponse.HijackedResponse(101);
+    }
 }

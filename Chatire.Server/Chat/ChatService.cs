@@ -1,0 +1,199 @@
+using System.Security.Cryptography;
+using Chatire.Auth;
+using Chatire.Core;
+using Chatire.Storage;
+
+namespace Chatire.Chat;
+
+/// <summary>
+/// Chat sessions and their messages: the rules and operations the HTTP API and the WebSocket share.
+/// Checks run in the contract's order: no such chat (404), not allowed (403), then fields (400).
+/// A message is committed first, then announced through <see cref="IChatEvents"/> in id order, then answered.
+/// </summary>
+public sealed class ChatService
+{
+    public const int DefaultHistoryLimit = 100;
+    public const int MaxHistoryLimit = 1000;
+    public const int MaxReplay = 10_000;
+
+    private readonly Database _database;
+    private readonly ChatStore _chats;
+    private readonly MessageStore _messages;
+    private readonly UserStore _users;
+    private readonly MessageRateLimiter _rate;
+    private readonly IClock _clock;
+    private readonly MessageSequencer _sequencer;
+    private Action? _messageStored;
+
+    public ChatService(Database database, ChatStore chats, MessageStore messages, UserStore users, MessageRateLimiter rate, IClock clock)
+    {
+        _database = database;
+        _chats = chats;
+        _messages = messages;
+        _users = users;
+        _rate = rate;
+        _clock = clock;
+        _sequencer = new MessageSequencer();
+    }
+
+    /// <summary>Sets who hears about new messages (the realtime hub).</summary>
+    public void Subscribe(IChatEvents events) => _sequencer.Subscribe(events);
+
+    /// <summary>Called once per message stored (metrics).</summary>
+    public void OnMessageStored(Action action) => _messageStored = action;
+
+    private string Now => Timestamps.ToText(_clock.UtcNow);
+
+    /// <summary>15 lowercase hex characters from a CSPRNG.</summary>
+    public static string NewUri() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))[..15];
+
+    public Task<Core.Chat> CreateAsync(User owner) => _chats.CreateAsync(owner.Id, NewUri, Now);
+
+    /// <summary>The chats the user belongs to, most recently active first.</summary>
+    public IReadOnlyList<ChatView> List(User user) => _database.Read(c =>
+        ChatStore.ListForUser(c, user.Id).Select(chat => View(c, chat)).ToList());
+
+    /// <summary>A chat; 404 when unknown, 403 for a non-member.</summary>
+    public ChatView Detail(User user, string uri) => _database.Read(c =>
+    {
+        var chat = ChatStore.FindByUri(c, uri) ?? throw ApiException.NotFound();
+        if (!ChatStore.IsMember(c, chat.Id, user.Id))
+        {
+            throw ApiException.Forbidden();
+        }
+
+        return View(c, chat);
+    });
+
+    /// <summary>The chat by uri, or 404.</summary>
+    public Core.Chat Find(string uri) => _chats.FindByUri(uri) ?? throw ApiException.NotFound();
+
+    public bool IsMember(Core.Chat chat, long userId) => _chats.IsMember(chat.Id, userId);
+
+    /// <summary>The chat by uri for a member: 404 when unknown, 403 for a non-member.</summary>
+    public Core.Chat FindForMember(string uri, User user)
+    {
+        var chat = Find(uri);
+        if (!IsMember(chat, user.Id))
+        {
+            throw ApiException.Forbidden();
+        }
+
+        return chat;
+    }
+
+    /// <summary>Joins the caller, or (owner only) the user named by <paramref name="username"/>.
+    /// <paramref name="errors"/> holds the body's field errors, thrown after the 404 and 403 checks.</summary>
+    public async Task<JoinResult> JoinAsync(User caller, string uri, string? username, FieldErrors errors)
+    {
+        var chat = Find(uri);
+        var joining = caller;
+        if (username is not null && AccountRules.UsernameKey(username) != AccountRules.UsernameKey(caller.Username))
+        {
+            if (chat.OwnerId != caller.Id)
+            {
+                throw ApiException.Forbidden("Only the owner of the chat may add other users.");
+            }
+
+            errors.ThrowIfAny();
+            var other = _users.FindByUsername(username);
+            if (other is null || !other.IsActive)
+            {
+                throw new ValidationException("username", "User not found.");
+            }
+
+            joining = other;
+        }
+
+        errors.ThrowIfAny();
+        var members = await _chats.AddMemberAsync(chat.Id, joining.Id, Now).ConfigureAwait(false);
+        return new JoinResult(members, joining);
+    }
+
+    /// <summary>Message history (oldest first). <paramref name="errors"/> holds query errors, thrown after 404/403.</summary>
+    public (Core.Chat Chat, IReadOnlyList<AuthoredMessage> Messages) History(User user, string uri, int? limit, long? before, long? after, FieldErrors errors)
+    {
+        var chat = FindForMember(uri, user);
+        errors.ThrowIfAny();
+        var count = Math.Min(limit ?? DefaultHistoryLimit, MaxHistoryLimit);
+        var messages = after is { } a
+            ? _messages.Oldest(chat.Id, count, a, before ?? long.MaxValue)
+            : _messages.Newest(chat.Id, count, before ?? long.MaxValue);
+        return (chat, messages);
+    }
+
+    /// <summary>Every stored message of the chat after <paramref name="since"/> (at most <see cref="MaxReplay"/>), oldest first.</summary>
+    public IReadOnlyList<AuthoredMessage> Since(Core.Chat chat, long since) => _messages.Oldest(chat.Id, MaxReplay, since);
+
+    /// <summary>Validates a message and its client_id; throws 400 with field errors.</summary>
+    public static void Validate(string? text, string? clientId, FieldErrors errors)
+    {
+        MessageRules.ValidateText(errors, text);
+        MessageRules.ValidateClientId(errors, clientId);
+        errors.ThrowIfAny();
+    }
+
+    /// <summary>
+    /// Posts to a chat the author is known to be a member of (checks done by the caller): an earlier
+    /// message with the same client_id is returned as it is; otherwise the per-user rate limit applies
+    /// (429), the message is committed, announced in id order, and returned.
+    /// </summary>
+    public async Task<PostResult> PostAsync(Core.Chat chat, User author, string text, string? clientId)
+    {
+        if (clientId is not null && _messages.FindByClientId(chat.Id, author.Id, clientId) is { } existing)
+        {
+            return new PostResult(existing, false);
+        }
+
+        if (_rate.TryTake(author.Id) is > 0 and var wait)
+        {
+            throw ApiException.Throttled(wait);
+        }
+
+        var created = Now;
+        long reservedId = 0;
+        AuthoredMessage stored;
+        bool isNew;
+        try
+        {
+            (stored, isNew) = await _database.WriteAsync(c =>
+            {
+                if (clientId is not null && MessageStore.FindByClientId(c, chat.Id, author.Id, clientId) is { } again)
+                {
+                    return (again, false);
+                }
+
+                var id = MessageStore.Insert(c, chat.Id, author.Id, text, created, clientId);
+                ChatStore.Touch(c, chat.Id, created);
+                _sequencer.Reserve(chat.Id, id);
+                reservedId = id;
+                return (new AuthoredMessage(new ChatMessage(id, chat.Id, chat.Uri, author.Id, text, created, clientId), author), true);
+            }).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (Volatile.Read(ref reservedId) != 0)
+            {
+                _sequencer.Cancel(chat.Id, reservedId);
+            }
+
+            throw;
+        }
+
+        if (!isNew)
+        {
+            return new PostResult(stored, false);
+        }
+
+        _messageStored?.Invoke();
+        await _sequencer.Complete(stored).ConfigureAwait(false);
+        return new PostResult(stored, true);
+    }
+
+    private static ChatView View(Microsoft.Data.Sqlite.SqliteConnection c, Core.Chat chat)
+    {
+        var members = ChatStore.Members(c, chat.Id);
+        var owner = members.FirstOrDefault(m => m.Id == chat.OwnerId) ?? members[0];
+        return new ChatView(chat, owner, members, MessageStore.Last(c, chat.Id));
+    }
+}

@@ -1,0 +1,251 @@
+using System.Collections.Concurrent;
+using Chatire.Auth;
+using Chatire.Chat;
+using Chatire.Configuration;
+using Chatire.Core;
+using Chatire.Observability;
+using Chatire.Storage;
+
+namespace Chatire.Realtime;
+
+/// <summary>
+/// Every open socket: rooms by chat (for delivery), an index by user (for revocation and the per-user
+/// limit), and the server-wide limit. Hears about new messages from the chat domain and about ended
+/// sessions from auth, and closes what they affect.
+/// </summary>
+public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore users, Metrics metrics) : IChatEvents, ISessionEvents
+{
+    private readonly ConcurrentDictionary<long, Room> _rooms = new();
+    private readonly object _lock = new();
+    private readonly HashSet<SocketConnection> _all = [];
+    private readonly Dictionary<long, List<SocketConnection>> _byUser = [];
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _stopping;
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _all.Count;
+            }
+        }
+    }
+
+    /// <summary>Admits a socket (limits checked) and subscribes it to its chat's room.</summary>
+    /// <exception cref="ApiException">503 when the server is full or stopping, 429 when the user holds too many sockets.</exception>
+    public void Register(SocketConnection socket)
+    {
+        lock (_lock)
+        {
+            if (_stopping)
+            {
+                throw new ApiException(503, "The server is shutting down.");
+            }
+
+            if (_all.Count >= settings.MaxConnections)
+            {
+                throw new ApiException(503, $"The server has reached its limit of {settings.MaxConnections} open WebSockets; try again later.");
+            }
+
+            if (socket.User is { } user)
+            {
+                if (!_byUser.TryGetValue(user.Id, out var mine))
+                {
+                    _byUser[user.Id] = mine = [];
+                }
+
+                if (mine.Count >= settings.MaxSocketsPerUser)
+                {
+                    throw new ApiException(429, $"You already have {settings.MaxSocketsPerUser} WebSockets open, the most allowed; close one first.") { RetryAfterSeconds = 1 };
+                }
+
+                mine.Add(socket);
+            }
+
+            _all.Add(socket);
+        }
+
+        while (true)
+        {
+            var room = _rooms.GetOrAdd(socket.Chat.Id, id => new Room(id));
+            if (room.TryAdd(socket))
+            {
+                return;
+            }
+
+            // The room was retired by its last socket leaving just now; a fresh one replaces it.
+            _rooms.TryRemove(new KeyValuePair<long, Room>(socket.Chat.Id, room));
+        }
+    }
+
+    /// <summary>Unsubscribes a socket and forgets it.</summary>
+    public void Unregister(SocketConnection socket)
+    {
+        if (_rooms.TryGetValue(socket.Chat.Id, out var room) && room.Remove(socket))
+        {
+            _rooms.TryRemove(new KeyValuePair<long, Room>(socket.Chat.Id, room));
+        }
+
+        lock (_lock)
+        {
+            _all.Remove(socket);
+            if (socket.User is { } user && _byUser.TryGetValue(user.Id, out var mine))
+            {
+                mine.Remove(socket);
+                if (mine.Count == 0)
+                {
+                    _byUser.Remove(user.Id);
+                }
+            }
+
+            if (_stopping && _all.Count == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Called by the chat domain in id order per chat.</summary>
+    public void MessagePublished(AuthoredMessage message)
+    {
+        if (_rooms.TryGetValue(message.Message.ChatId, out var room))
+        {
+            var queued = room.Publish(message);
+            if (queued > 0)
+            {
+                metrics.Delivered(queued);
+            }
+        }
+    }
+
+    public void TokensRevoked(long userId, Func<long, bool> isRevoked)
+    {
+        var affected = SocketsOf(userId).Where(s => s.Principal is { } p && isRevoked(p.Token.Id)).ToList();
+        if (affected.Count == 0)
+        {
+            return;
+        }
+
+        // Deactivation revokes every token first: those sockets get 4403, not 4401.
+        var active = users.FindById(userId)?.IsActive ?? false;
+        foreach (var socket in affected)
+        {
+            CloseFor(socket, active);
+        }
+    }
+
+    public void UserDeactivated(long userId)
+    {
+        foreach (var socket in SocketsOf(userId))
+        {
+            CloseFor(socket, active: false);
+        }
+    }
+
+    private static void CloseFor(SocketConnection socket, bool active)
+    {
+        if (active)
+        {
+            socket.Close(CloseCodes.TokenRevoked, "Token expired or revoked.");
+        }
+        else
+        {
+            socket.Close(CloseCodes.NotAllowed, "Account deactivated.");
+        }
+    }
+
+    /// <summary>The housekeeping tick: re-checks every socket's token (expiry, revocation by another
+    /// process, deactivation) and drops peers whose current send has been stuck past two ping intervals.</summary>
+    public Task CheckSocketsAsync()
+    {
+        SocketConnection[] sockets;
+        lock (_lock)
+        {
+            sockets = [.. _all];
+        }
+
+        var verdicts = new Dictionary<string, bool?>(StringComparer.Ordinal);
+        var stuckAfter = settings.PingInterval * 2;
+        foreach (var socket in sockets)
+        {
+            if (socket.IsClosing)
+            {
+                continue;
+            }
+
+            if (stuckAfter > TimeSpan.Zero && socket.SendingFor > stuckAfter)
+            {
+                socket.Abort();
+                continue;
+            }
+
+            if (socket.Token is not { } token)
+            {
+                continue;
+            }
+
+            if (!verdicts.TryGetValue(token, out var valid))
+            {
+                verdicts[token] = valid = Check(token);
+            }
+
+            switch (valid)
+            {
+                case null:
+                    CloseFor(socket, active: false);
+                    break;
+                case false:
+                    CloseFor(socket, active: true);
+                    break;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>true: valid; false: expired or revoked; null: the user is inactive.</summary>
+    private bool? Check(string token)
+    {
+        try
+        {
+            tokens.Authenticate(token);
+            return true;
+        }
+        catch (ApiException ex)
+        {
+            return ex.Detail == "User is inactive" ? null : false;
+        }
+    }
+
+    /// <summary>Closes every socket with 1001 and waits (up to <paramref name="timeout"/>) for them to finish.</summary>
+    public async Task CloseAllAsync(TimeSpan timeout)
+    {
+        SocketConnection[] sockets;
+        lock (_lock)
+        {
+            _stopping = true;
+            sockets = [.. _all];
+            if (sockets.Length == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.Close(CloseCodes.GoingAway, "Server shutting down.");
+        }
+
+        await Task.WhenAny(_drained.Task, Task.Delay(timeout)).ConfigureAwait(false);
+    }
+
+    private List<SocketConnection> SocketsOf(long userId)
+    {
+        lock (_lock)
+        {
+            return _byUser.TryGetValue(userId, out var mine) ? [.. mine] : [];
+        }
+    }
+}
