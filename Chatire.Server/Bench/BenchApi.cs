@@ -102,6 +102,12 @@ public sealed class BenchApi : IDisposable
             return rss;
         }
 
+        return await MetricAsync("process_resident_memory_bytes", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One unlabelled value from the server's /metrics, or null.</summary>
+    public async Task<long?> MetricAsync(string name, CancellationToken ct)
+    {
         try
         {
             using var response = await _http.GetAsync(new Uri("/metrics", UriKind.Relative), ct).ConfigureAwait(false);
@@ -113,8 +119,8 @@ public sealed class BenchApi : IDisposable
             var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             foreach (var line in text.Split('\n'))
             {
-                if (line.StartsWith("process_resident_memory_bytes ", StringComparison.Ordinal)
-                    && double.TryParse(line.AsSpan("process_resident_memory_bytes ".Length), System.Globalization.CultureInfo.InvariantCulture, out var value))
+                if (line.StartsWith(name + " ", StringComparison.Ordinal)
+                    && double.TryParse(line.AsSpan(name.Length + 1), System.Globalization.CultureInfo.InvariantCulture, out var value))
                 {
                     return (long)value;
                 }

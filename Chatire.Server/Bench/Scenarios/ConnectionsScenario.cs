@@ -40,6 +40,7 @@ public sealed class ConnectionsScenario(BenchContext context, ConnectionsOptions
 
         await SettleAsync(ct).ConfigureAwait(false);
         var rssBefore = await api.ServerRssAsync(ct).ConfigureAwait(false);
+        var heapBefore = await api.MetricAsync(HeapMetric, ct).ConfigureAwait(false);
 
         var sockets = new ClientWebSocket?[options.Count];
         var receivers = new Task<string>?[options.Count];
@@ -84,6 +85,7 @@ public sealed class ConnectionsScenario(BenchContext context, ConnectionsOptions
         }
 
         var rssHeld = await api.ServerRssAsync(ct).ConfigureAwait(false);
+        var heapHeld = await api.MetricAsync(HeapMetric, ct).ConfigureAwait(false);
         var stillOpen = sockets.Count(s => s is not null && s.State == WebSocketState.Open);
 
         await stopReceiving.CancelAsync().ConfigureAwait(false);
@@ -112,6 +114,11 @@ public sealed class ConnectionsScenario(BenchContext context, ConnectionsOptions
                 .Number("rss_per_socket_kib", "RSS per socket", opened > 0 ? (held - before) / 1024.0 / opened : 0, "KiB");
         }
 
+        if (heapBefore is { } heap0 && heapHeld is { } heap1)
+        {
+            result.Number("heap_per_socket_kib", "managed heap per socket", opened > 0 ? (heap1 - heap0) / 1024.0 / opened : 0, "KiB");
+        }
+
         if (firstFailure is not null)
         {
             result.Text("first_error", "first error", firstFailure);
@@ -119,6 +126,8 @@ public sealed class ConnectionsScenario(BenchContext context, ConnectionsOptions
 
         return result;
     }
+
+    private const string HeapMetric = "chatire_gc_heap_bytes";
 
     /// <summary>Gives the server a moment after setup so its memory reading is not mid-burst.</summary>
     private static Task SettleAsync(CancellationToken ct) => Task.Delay(TimeSpan.FromMilliseconds(500), ct);
