@@ -18,6 +18,9 @@ public sealed class CpuMeter
         _ownStart = Process.GetCurrentProcess().TotalProcessorTime;
     }
 
+    /// <summary>Server CPU seconds used since the meter started, when its pid is known.</summary>
+    public double? ServerSeconds => _serverPid is { } pid && _serverStart is { } start && ProcessMemory.CpuSeconds(pid) is { } end ? end - start : null;
+
     public void AddTo(BenchResult result, string prefix = "")
     {
         var wall = Stopwatch.GetElapsedTime(_started).TotalSeconds;

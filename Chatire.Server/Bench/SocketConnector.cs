@@ -33,6 +33,10 @@ public sealed class SocketConnector : IDisposable
 
     public int SourceAddresses => Math.Max(1, _sources.Length);
 
+    /// <summary>The loopback source address for the next socket, or null to let the system choose.</summary>
+    public IPAddress? NextSource() =>
+        _sources.Length == 0 ? null : _sources[(int)((uint)Interlocked.Increment(ref _next) / SocketsPerAddress % (uint)_sources.Length)];
+
     public async Task<ClientWebSocket> OpenAsync(Uri uri, CancellationToken ct)
     {
         var socket = new ClientWebSocket();
@@ -55,9 +59,8 @@ public sealed class SocketConnector : IDisposable
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            if (_sources.Length > 0)
+            if (NextSource() is { } source)
             {
-                var source = _sources[(int)((uint)Interlocked.Increment(ref _next) / SocketsPerAddress % (uint)_sources.Length)];
                 if (OperatingSystem.IsLinux())
                 {
                     socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));

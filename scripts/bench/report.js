@@ -86,6 +86,7 @@ const fanoutRows = [
   ['latency max (ms)', 'max_ms', false],
   ['ack p99 (ms)', 'ack_p99_ms', false],
   ['server CPU (% of its core)', 'server_cpu_pct', false],
+  ['server CPU per delivery (µs)', 'server_cpu_us_per_delivery', true],
   ['generator CPU (% of its core)', 'generator_cpu_pct', false],
   ['lost', 'lost', false],
   ['duplicated', 'duplicated', false],

@@ -92,18 +92,14 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
 
         // Subscribers first, so each is owed every message published afterwards.
         var subscribers = new Subscriber[options.Chats * options.Subscribers];
-        var receivers = new Task<string>[subscribers.Length];
+        using var raw = new RawSubscribers();
         await context.ForEachAsync(subscribers.Length, async i =>
         {
             var chat = i / options.Subscribers;
-            var socket = await connector.OpenAsync(_target.WebSocketUri(chatUris[chat], subscriberTokens[i]), ct).ConfigureAwait(false);
-            subscribers[i] = new Subscriber(chat, slotsPerChat[chat], socket);
+            var subscriber = subscribers[i] = new Subscriber(chat, slotsPerChat[chat]);
+            await raw.ConnectAsync(_target.WebSocketUri(chatUris[chat], subscriberTokens[i]), connector.NextSource(), f => OnDelivery(subscriber, f), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
-        for (var i = 0; i < subscribers.Length; i++)
-        {
-            var subscriber = subscribers[i];
-            receivers[i] = Task.Run(() => FrameReceiver.RunAsync(subscriber.Socket, f => OnDelivery(subscriber, f), stopReceiving.Token), CancellationToken.None);
-        }
+        raw.Start();
 
         var ackReceivers = new List<Task>();
         if (!http)
@@ -147,15 +143,22 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
         }
 
         await stopReceiving.CancelAsync().ConfigureAwait(false);
+        raw.Stop();
         var result = Summarize(lanes, subscribers);
         cpu.AddTo(result);
-        foreach (var socket in subscribers.Select(s => s.Socket).Concat(lanes.Where(l => l.Socket is not null).Select(l => l.Socket!)))
+        var delivered = subscribers.Sum(s => s.Received);
+        if (cpu.ServerSeconds is { } serverSeconds && delivered > 0)
+        {
+            result.Number("server_cpu_us_per_delivery", "server CPU per delivery", serverSeconds * 1e6 / delivered, "µs");
+        }
+
+        foreach (var socket in lanes.Where(l => l.Socket is not null).Select(l => l.Socket!))
         {
             socket.Abort();
             socket.Dispose();
         }
 
-        var endings = await Task.WhenAll(receivers).ConfigureAwait(false);
+        var endings = raw.Endings;
         await Task.WhenAll(ackReceivers).ConfigureAwait(false);
         var closedEarly = endings.Count(e => e != "stopped");
         result.MustBeZero("sockets_closed_early", "sockets closed early", closedEarly);
@@ -458,10 +461,9 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
         public string ClientId(long seq) => string.Create(CultureInfo.InvariantCulture, $"{Slot}-{seq}");
     }
 
-    private sealed class Subscriber(int chat, int slots, ClientWebSocket socket)
+    private sealed class Subscriber(int chat, int slots)
     {
         public int Chat { get; } = chat;
-        public ClientWebSocket Socket { get; } = socket;
         public long[] Next { get; } = new long[slots];
         public LatencyHistogram Latency { get; } = new();
         public long Received;
