@@ -1,4 +1,5 @@
 using System.Net;
+using Chatire.Core;
 using Chatire.Http;
 using Serilog;
 
@@ -71,7 +72,7 @@ public sealed class ListenerHost
 
     private async Task AcceptLoopAsync()
     {
-        while (!_stopping)
+        while (true)
         {
             HttpListenerContext context;
             try
@@ -82,9 +83,19 @@ public sealed class ListenerHost
             {
                 break;
             }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
             catch (HttpListenerException ex)
             {
                 _log.Warning("Accepting a request failed: {Message}", ex.Message);
+                continue;
+            }
+
+            if (_stopping)
+            {
+                _ = RequestPipeline.WriteErrorAsync(context, new ApiException(503, "The server is shutting down.") { RetryAfterSeconds = 5 });
                 continue;
             }
 
@@ -112,7 +123,9 @@ public sealed class ListenerHost
         }
     }
 
-    /// <summary>Stops accepting, waits up to <paramref name="timeout"/> for requests in flight, then closes.</summary>
+    /// <summary>Stops taking work, waits up to <paramref name="timeout"/> for requests in flight, then closes.
+    /// The listener is stopped only after the drain: stopping it closes every open connection, which
+    /// would cut responses still being written.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
         if (_stopping)
@@ -121,6 +134,12 @@ public sealed class ListenerHost
         }
 
         _stopping = true;
+        if (Interlocked.Decrement(ref _inFlight) == 0)
+        {
+            _drained.TrySetResult();
+        }
+
+        await Task.WhenAny(_drained.Task, Task.Delay(timeout)).ConfigureAwait(false);
         try
         {
             _listener.Stop();
@@ -130,12 +149,6 @@ public sealed class ListenerHost
         }
 
         await _acceptLoop.ConfigureAwait(false);
-        if (Interlocked.Decrement(ref _inFlight) == 0)
-        {
-            _drained.TrySetResult();
-        }
-
-        await Task.WhenAny(_drained.Task, Task.Delay(timeout)).ConfigureAwait(false);
         _listener.Close();
     }
 

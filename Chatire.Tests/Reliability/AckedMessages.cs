@@ -29,8 +29,9 @@ public sealed class AckedMessages
                     _acked[$"{uri}/{clientId}"] = reply.Body["id"]!.GetValue<long>();
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or InvalidOperationException)
             {
+                // No complete answer: the message is not acknowledged.
                 return;
             }
         }
@@ -62,7 +63,7 @@ public sealed class AckedMessages
                     }
                 }
             }
-            catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+            catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
             {
             }
 

@@ -61,7 +61,7 @@ public sealed class HttpFuzzTests
             {
                 // HttpListener itself answers an unknown HTTP version with 505 before our code runs.
                 { Status: 505, FromPipeline: false } => null,
-                { Status: >= 500 and not 501 } => $"status {answer.Status}",
+                { Status: >= 500 } => $"status {answer.Status}",
                 { Status: >= 400, FromPipeline: true, IsJson: false } when answer.Status != 0 => $"status {answer.Status} without a JSON body",
                 _ => null,
             };
@@ -77,9 +77,10 @@ public sealed class HttpFuzzTests
         var canaryFailures = await canary;
 
         Assert.True(tried >= 500, $"Only {tried} cases ran within the budget.");
-        Assert.True(failures.Count == 0, $"{failures.Count} of {tried} cases failed; first: {failures.FirstOrDefault()}");
+        var errors = server.Logs.Lines.Where(line => line.StartsWith("[Error]", StringComparison.Ordinal) || line.StartsWith("[Fatal]", StringComparison.Ordinal)).ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} of {tried} cases failed; first: {failures.FirstOrDefault()}\n{errors.FirstOrDefault()}");
         Assert.Equal(0, canaryFailures);
-        Assert.DoesNotContain(server.Logs.Lines, line => line.StartsWith("[Error]", StringComparison.Ordinal) || line.StartsWith("[Fatal]", StringComparison.Ordinal));
+        Assert.Empty(errors);
         Assert.Equal(200, (await server.Api.GetAsync("/health")).Code);
     }
 
