@@ -163,6 +163,14 @@ table('Sign-in (POST /auth/jwt/create/, PBKDF2 600,000 iterations, 4 in flight)'
   ['logins /s', 'logins_per_sec'], ['p50 (ms)', 'p50_ms'], ['p99 (ms)', 'p99_ms'], ['failed', 'errors'],
 ], false);
 
+out('### Where the time goes');
+out();
+out('Profiles of the server under these scenarios (perf with DOTNET_PerfMapEnabled=1):');
+out();
+out('- Fan-out: most of the server\'s CPU is in the kernel, sending one TCP segment per WebSocket frame and, on loopback, running the receiving side\'s TCP path in the sender\'s context. HttpListener\'s WebSocket writes every frame with its own send() and offers no way to coalesce frames queued for the same socket, so the cost per delivery is bounded below by one syscall. The generator pays the same per-segment kernel cost on the receiving side, which is why its subscribers are raw sockets read by one poll thread rather than ClientWebSocket loops; compare "server CPU per delivery" rather than raw rates when the generator\'s CPU is near 100%.');
+out('- HTTP reads and posts: SQLite compiles every statement on every call (Microsoft.Data.Sqlite keeps a prepared statement only for the life of one SqliteCommand, and the stores create one per query), so sqlite3RunParser, the planner and the managed wrapper show up prominently beside HttpListener\'s own per-request work.');
+out('- Idle sockets: most of the memory per socket is managed heap held by HttpListener\'s connection and context objects and the socket\'s own loops; the read buffer grows on demand from 512 bytes.');
+out();
 out('### Commands');
 out();
 out('Each run: the server command on one CPU, then the generator on the other (`--server-pid` and `--json` are added by the script).');
