@@ -117,11 +117,11 @@ public sealed class ChatireServer : IAsyncDisposable
 
         var routes = RouteTable = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
         var authenticator = new TokenAuthenticator(Tokens);
-        var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes);
+        var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
         _listeners.Add(ListenerHost.Start(Settings.Host, Settings.Port, main, Log));
         if (Settings.WsPort is { } wsPort)
         {
-            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes);
+            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
             _listeners.Add(ListenerHost.Start(Settings.Host, wsPort, socketsOnly, Log));
         }
 

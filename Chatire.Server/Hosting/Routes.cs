@@ -53,7 +53,7 @@ public static class Routes
 
         if (web is not null)
         {
-            routes.Add(new(["GET"], ["/", "/index.html", "/chats/{uri}/", "/assets/{file}"], web.Serve, Anonymous));
+            routes.Add(new(["GET"], ["/", "/index.html", "/chats/{uri:hex15}/", "/assets/{version}/{file}"], web.Serve, Anonymous));
         }
 
         return routes;

@@ -14,6 +14,9 @@ public sealed record ServerOptions
     /// <summary>How often the housekeeping job runs (token expiry of sockets, pruning).</summary>
     public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a request body may take to arrive (slow clients get 408).</summary>
+    public TimeSpan BodyReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a shutdown waits for in-flight requests.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

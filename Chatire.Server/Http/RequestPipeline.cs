@@ -11,7 +11,8 @@ namespace Chatire.Http;
 /// </summary>
 public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthenticator authenticator, IRequestObserver observer, ILogger log, long maxBodyBytes)
 {
-    public static readonly TimeSpan BodyReadTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>How long a request body may take to arrive before the request is answered 408.</summary>
+    public TimeSpan BodyReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public async Task HandleAsync(HttpListenerContext listenerContext)
     {
@@ -128,7 +129,8 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
             return ReadOnlyMemory<byte>.Empty;
         }
 
-        using var timeout = new CancellationTokenSource(BodyReadTimeout);
+        // The listener's request stream ignores cancellation, so the deadline is enforced around each read.
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
         var capacity = request.ContentLength64 > 0 ? (int)request.ContentLength64 : 4096;
         var buffer = new byte[Math.Min(capacity, (int)Math.Min(maxBodyBytes + 1, int.MaxValue))];
         var length = 0;
@@ -147,7 +149,13 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
                     Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBodyBytes + 1));
                 }
 
-                var read = await stream.ReadAsync(buffer.AsMemory(length), timeout.Token).ConfigureAwait(false);
+                var remaining = BodyReadTimeout - deadline.Elapsed;
+                if (remaining <= TimeSpan.Zero)
+                {
+                    throw new TimeoutException();
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length)).AsTask().WaitAsync(remaining).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -160,7 +168,7 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
             throw new ApiException(408, "The request body did not arrive in time.");
         }
@@ -226,6 +234,12 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
             if (response.ContentType is { Length: > 0 } contentType)
             {
                 http.ContentType = contentType;
+            }
+
+            if (response.Status is 408 or 413)
+            {
+                // The body was not read to its end; the connection cannot carry another request.
+                http.KeepAlive = false;
             }
 
             var isHead = listenerContext.Request.HttpMethod == "HEAD";

@@ -36,6 +36,8 @@ public sealed class Metrics : IRequestObserver
         _durations.GetOrAdd(routeTemplate, _ => new Histogram()).Observe(elapsed.TotalSeconds);
     }
 
+    /// <summary>The text of /metrics. Dictionaries are snapshotted with ToArray: LINQ over a
+    /// ConcurrentDictionary that grows meanwhile can throw (found by the HTTP fuzz test).</summary>
     public string Render()
     {
         var text = new StringBuilder(4096);
@@ -45,13 +47,13 @@ public sealed class Metrics : IRequestObserver
         Counter(text, "chatire_slow_consumers_dropped_total", "WebSockets closed for falling behind (1013).", SlowConsumersDropped);
 
         text.Append("# HELP chatire_http_requests_total HTTP requests by route template, method and status.\n# TYPE chatire_http_requests_total counter\n");
-        foreach (var ((route, method, status), count) in _requests.OrderBy(p => p.Key.Route, StringComparer.Ordinal).ThenBy(p => p.Key.Method).ThenBy(p => p.Key.Status))
+        foreach (var ((route, method, status), count) in _requests.ToArray().OrderBy(p => p.Key.Route, StringComparer.Ordinal).ThenBy(p => p.Key.Method).ThenBy(p => p.Key.Status))
         {
             text.Append(CultureInfo.InvariantCulture, $"chatire_http_requests_total{{route=\"{Escape(route)}\",method=\"{method}\",status=\"{status}\"}} {Interlocked.Read(ref count[0])}\n");
         }
 
         text.Append("# HELP chatire_http_request_duration_seconds HTTP request duration by route template.\n# TYPE chatire_http_request_duration_seconds histogram\n");
-        foreach (var (route, histogram) in _durations.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (route, histogram) in _durations.ToArray().OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             histogram.Render(text, "chatire_http_request_duration_seconds", $"route=\"{Escape(route)}\"");
         }

@@ -15,6 +15,9 @@ namespace Chatire.Realtime;
 /// </summary>
 public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore users, Metrics metrics) : IChatEvents, ISessionEvents
 {
+    /// <summary>How long a shutdown waits for peers to answer the 1001 close before dropping them.</summary>
+    public static readonly TimeSpan ShutdownHandshake = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<long, Room> _rooms = new();
     private readonly object _lock = new();
     private readonly HashSet<SocketConnection> _all = [];
@@ -238,7 +241,17 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
             socket.Close(CloseCodes.GoingAway, "Server shutting down.");
         }
 
-        await Task.WhenAny(_drained.Task, Task.Delay(timeout)).ConfigureAwait(false);
+        // Peers get a moment to answer the close; the rest are dropped so shutdown does not wait on them.
+        var handshake = timeout < ShutdownHandshake ? timeout : ShutdownHandshake;
+        if (await Task.WhenAny(_drained.Task, Task.Delay(handshake)).ConfigureAwait(false) != _drained.Task)
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Abort();
+            }
+
+            await Task.WhenAny(_drained.Task, Task.Delay(timeout - handshake)).ConfigureAwait(false);
+        }
     }
 
     private List<SocketConnection> SocketsOf(long userId)

@@ -3,7 +3,8 @@ using Chatire.Core;
 
 namespace Chatire.Tests.Infrastructure;
 
-/// <summary>Creates accounts and tokens straight through the server's services (no HTTP round trip).</summary>
+/// <summary>Creates accounts and tokens straight through the server's own services (for tests whose
+/// subject is not sign-up or login).</summary>
 public static class TestUsers
 {
     public sealed record Account(User User, string Token, TokenRecord Record);

@@ -89,6 +89,52 @@ public sealed class RawWebSocket : IDisposable
         }
     }
 
+    /// <summary>Sends one masked client frame (opcode 1 text, 0 continuation, 9 ping, 8 close).</summary>
+    public async Task SendFrameAsync(int opcode, byte[] payload, bool fin = true)
+    {
+        var frame = new List<byte> { (byte)((fin ? 0x80 : 0) | opcode) };
+        if (payload.Length < 126)
+        {
+            frame.Add((byte)(0x80 | payload.Length));
+        }
+        else
+        {
+            frame.Add(0x80 | 126);
+            frame.Add((byte)(payload.Length >> 8));
+            frame.Add((byte)payload.Length);
+        }
+
+        var mask = new byte[4];
+        Random.Shared.NextBytes(mask);
+        frame.AddRange(mask);
+        frame.AddRange(payload.Select((b, i) => (byte)(b ^ mask[i % 4])));
+        await _stream.WriteAsync(frame.ToArray());
+    }
+
+    /// <summary>Reads the next frame: opcode and payload.</summary>
+    public async Task<(int Opcode, byte[] Payload)> ReadFrameAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var header = await ReadExactlyAsync(2, cts.Token);
+        long length = header[1] & 0x7F;
+        if (length == 126)
+        {
+            var ext = await ReadExactlyAsync(2, cts.Token);
+            length = (ext[0] << 8) | ext[1];
+        }
+        else if (length == 127)
+        {
+            var ext = await ReadExactlyAsync(8, cts.Token);
+            length = 0;
+            foreach (var b in ext)
+            {
+                length = (length << 8) | b;
+            }
+        }
+
+        return (header[0] & 0x0F, await ReadExactlyAsync((int)length, cts.Token));
+    }
+
     private async Task<byte[]> ReadExactlyAsync(int count, CancellationToken token)
     {
         var buffer = new byte[count];

@@ -65,6 +65,7 @@ public sealed class AckedMessages
             }
             catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
             {
+                // The server died under us (a send on an aborted socket surfaces as a cancellation).
             }
 
             await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(2)));
