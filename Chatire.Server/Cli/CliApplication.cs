@@ -20,6 +20,7 @@ public static class CliApplication
         root.Subcommands.Add(TokenCommand.Create(console));
         root.Subcommands.Add(ConfigCommand.Create(console));
         root.Subcommands.Add(DbCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
         return root;
     }
 

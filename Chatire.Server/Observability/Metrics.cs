@@ -60,6 +60,7 @@ public sealed class Metrics : IRequestObserver
 
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         Gauge(text, "process_resident_memory_bytes", "Resident memory of the server process.", process.WorkingSet64);
+        Gauge(text, "chatire_gc_heap_bytes", "Managed heap size after the last garbage collection.", GC.GetGCMemoryInfo().HeapSizeBytes);
         text.Append("# HELP chatire_gc_collections_total Garbage collections by generation.\n# TYPE chatire_gc_collections_total counter\n");
         for (var generation = 0; generation <= GC.MaxGeneration; generation++)
         {

@@ -20,6 +20,7 @@ namespace Chatire.Realtime;
 public sealed class SocketConnection
 {
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(10);
+    private const int InitialReadBuffer = 512;
 
     private readonly Channel<OutboundFrame> _outbox;
     private readonly CancellationTokenSource _abort = new();
@@ -227,13 +228,20 @@ public sealed class SocketConnection
     {
         var socket = _socket!;
         var token = _abort.Token;
-        var buffer = new byte[_maxFrameBytes + 1];
+        // Client frames are small: start with a small buffer and grow up to the frame limit, so an
+        // idle socket does not hold --max-frame bytes of memory.
+        var buffer = new byte[Math.Min(InitialReadBuffer, _maxFrameBytes + 1)];
         var length = 0;
         var discarding = false;
         try
         {
             while (true)
             {
+                if (length == buffer.Length && buffer.Length <= _maxFrameBytes)
+                {
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, _maxFrameBytes + 1));
+                }
+
                 var result = await socket.ReceiveAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {

@@ -1,0 +1,27 @@
+using System.Net;
+
+namespace Chatire.Bench;
+
+/// <summary>The server under load: its base URL, whether it is Chatire or the comparison peer
+/// (no accounts, any chat name), and where its memory can be read.</summary>
+public sealed record BenchTarget(Uri BaseUrl, bool Peer, int? ServerPid)
+{
+    /// <summary>A prefix for names this run creates, so runs against one server never collide.</summary>
+    public string RunId { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+
+    public bool IsLoopback => IPAddress.TryParse(BaseUrl.Host, out var address) ? IPAddress.IsLoopback(address) : BaseUrl.IsLoopback;
+
+    public Uri WebSocketUri(string chatUri, string? token, long? since = null)
+    {
+        var scheme = BaseUrl.Scheme == "https" ? "wss" : "ws";
+        var query = token is null ? "?v=2" : $"?token={Uri.EscapeDataString(token)}&v=2";
+        if (since is not null)
+        {
+            query += $"&since={since}";
+        }
+
+        return new Uri($"{scheme}://{BaseUrl.Authority}/ws/chats/{chatUri}/{query}");
+    }
+
+    public Uri Http(string pathAndQuery) => new(BaseUrl, pathAndQuery);
+}
