@@ -46,7 +46,7 @@ public sealed class ChatStore(Database database)
 
     public static Core.Chat? FindByUri(SqliteConnection connection, string uri)
     {
-        using var command = Database.Command(connection, SelectByUriSql, ("$uri", uri));
+        var command = Database.Command(connection, SelectByUriSql, ("$uri", uri));
         using var reader = command.ExecuteReader();
         return reader.Read() ? MapChat(reader) : null;
     }
@@ -67,7 +67,7 @@ public sealed class ChatStore(Database database)
 
     public static IReadOnlyList<User> Members(SqliteConnection connection, long chatId)
     {
-        using var command = Database.Command(connection, MembersSql, ("$chat", chatId));
+        var command = Database.Command(connection, MembersSql, ("$chat", chatId));
         using var reader = command.ExecuteReader();
         var users = new List<User>();
         while (reader.Read())
@@ -81,7 +81,7 @@ public sealed class ChatStore(Database database)
     /// <summary>The chats <paramref name="userId"/> belongs to, most recently active first.</summary>
     public static IReadOnlyList<Core.Chat> ListForUser(SqliteConnection connection, long userId)
     {
-        using var command = Database.Command(connection, ListForUserSql, ("$user", userId));
+        var command = Database.Command(connection, ListForUserSql, ("$user", userId));
         using var reader = command.ExecuteReader();
         var chats = new List<Core.Chat>();
         while (reader.Read())

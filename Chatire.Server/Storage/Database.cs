@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -12,6 +14,10 @@ namespace Chatire.Storage;
 public sealed class Database : IAsyncDisposable
 {
     private const int MaxBatch = 512;
+    private const int MaxIdleReaders = 16;
+
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Statements = new();
+    private readonly ConcurrentBag<SqliteConnection> _readers = [];
 
     private readonly string _readConnectionString;
     private readonly SqliteConnection _writer;
@@ -76,23 +82,36 @@ public sealed class Database : IAsyncDisposable
         Mode = mode,
         ForeignKeys = true,
         DefaultTimeout = 5,
-        Pooling = true,
+        Pooling = false,
         Cache = SqliteCacheMode.Private,
     }.ToString();
 
-    /// <summary>Opens a pooled connection for reading. Dispose it when done.</summary>
-    public SqliteConnection OpenReader()
-    {
-        var connection = new SqliteConnection(_readConnectionString);
-        connection.Open();
-        return connection;
-    }
-
-    /// <summary>Runs a read on a pooled connection.</summary>
+    /// <summary>Runs a read on a connection rented from the reader pool. Readers stay open for the life
+    /// of the database, so their prepared statements (see <see cref="Command"/>) are reused.</summary>
     public T Read<T>(Func<SqliteConnection, T> read)
     {
-        using var connection = OpenReader();
-        return read(connection);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_readers.TryTake(out var connection))
+        {
+            connection = new SqliteConnection(_readConnectionString);
+            connection.Open();
+        }
+
+        try
+        {
+            return read(connection);
+        }
+        finally
+        {
+            if (Volatile.Read(ref _disposed) == 0 && _readers.Count < MaxIdleReaders)
+            {
+                _readers.Add(connection);
+            }
+            else
+            {
+                connection.Dispose();
+            }
+        }
     }
 
     /// <summary>Queues a write; completes after the transaction holding it has committed.</summary>
@@ -126,22 +145,27 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
-    public static void Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, sql, parameters);
-        command.ExecuteNonQuery();
-    }
+    public static void Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        Command(connection, sql, parameters).ExecuteNonQuery();
 
-    public static T Scalar<T>(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, sql, parameters);
-        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static T Scalar<T>(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        (T)Convert.ChangeType(Command(connection, sql, parameters).ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The command for <paramref name="sql"/> on <paramref name="connection"/>, with the parameters bound.
+    /// Commands are cached per connection and SQL text, so SQLite compiles each statement once per
+    /// connection instead of on every call. Do not dispose the command; dispose its readers. A
+    /// connection is used by one thread at a time (the writer thread, or a rented reader).</summary>
     public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
+        var cache = Statements.GetOrCreateValue(connection);
+        if (!cache.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            cache[sql] = command;
+        }
+
+        command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
@@ -257,7 +281,10 @@ public sealed class Database : IAsyncDisposable
         }
 
         _writer.Dispose();
-        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
     }
 
     private abstract class WriteItem

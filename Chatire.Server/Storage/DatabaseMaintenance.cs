@@ -150,7 +150,7 @@ public static class DatabaseMaintenance
 
     private static List<T> Rows<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> map)
     {
-        using var command = Database.Command(connection, sql);
+        var command = Database.Command(connection, sql);
         using var reader = command.ExecuteReader();
         var rows = new List<T>();
         while (reader.Read())

@@ -41,7 +41,7 @@ public sealed class MessageStore(Database database)
 
     private static List<AuthoredMessage> Query(SqliteConnection connection, string sql, params (string, object?)[] parameters)
     {
-        using var command = Database.Command(connection, sql, parameters);
+        var command = Database.Command(connection, sql, parameters);
         using var reader = command.ExecuteReader();
         var messages = new List<AuthoredMessage>();
         while (reader.Read())

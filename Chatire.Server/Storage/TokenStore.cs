@@ -31,14 +31,14 @@ public sealed class TokenStore(Database database)
 
     public static TokenRecord? FindByHash(SqliteConnection connection, byte[] hash)
     {
-        using var command = Database.Command(connection, SelectByHash, ("$hash", hash));
+        var command = Database.Command(connection, SelectByHash, ("$hash", hash));
         using var reader = command.ExecuteReader();
         return reader.Read() ? Map(reader) : null;
     }
 
     public IReadOnlyList<TokenRecord> List(long? userId) => database.Read(c =>
     {
-        using var command = userId is { } id ? Database.Command(c, SelectByUser, ("$user", id)) : Database.Command(c, SelectAll);
+        var command = userId is { } id ? Database.Command(c, SelectByUser, ("$user", id)) : Database.Command(c, SelectAll);
         using var reader = command.ExecuteReader();
         var tokens = new List<TokenRecord>();
         while (reader.Read())
@@ -77,13 +77,13 @@ public sealed class TokenStore(Database database)
 
     public static long? OwnerOfActive(SqliteConnection connection, long tokenId)
     {
-        using var command = Database.Command(connection, OwnerOfActiveSql, ("$id", tokenId));
+        var command = Database.Command(connection, OwnerOfActiveSql, ("$id", tokenId));
         return command.ExecuteScalar() is long owner ? owner : null;
     }
 
     private static HashSet<long> Ids(SqliteConnection connection, string sql, params (string, object?)[] parameters)
     {
-        using var command = Database.Command(connection, sql, parameters);
+        var command = Database.Command(connection, sql, parameters);
         using var reader = command.ExecuteReader();
         var ids = new HashSet<long>();
         while (reader.Read())
@@ -96,7 +96,7 @@ public sealed class TokenStore(Database database)
 
     private static int Execute(SqliteConnection connection, string sql, params (string, object?)[] parameters)
     {
-        using var command = Database.Command(connection, sql, parameters);
+        var command = Database.Command(connection, sql, parameters);
         return command.ExecuteNonQuery();
     }
 

@@ -28,7 +28,7 @@ public sealed class UserStore(Database database)
 
     public IReadOnlyList<User> List() => database.Read(c =>
     {
-        using var command = Database.Command(c, SelectAll);
+        var command = Database.Command(c, SelectAll);
         using var reader = command.ExecuteReader();
         var users = new List<User>();
         while (reader.Read())
@@ -72,7 +72,7 @@ public sealed class UserStore(Database database)
 
     private static User? ReadOne(SqliteConnection connection, string sql, params (string, object?)[] parameters)
     {
-        using var command = Database.Command(connection, sql, parameters);
+        var command = Database.Command(connection, sql, parameters);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Map(reader) : null;
     }
