@@ -47,31 +47,13 @@ public sealed class RawWebSocket : IDisposable
     /// <summary>Reads frames until a close frame; returns its status code and how many data frames came before it.</summary>
     public async Task<(int? Status, int DataFrames)> ReadUntilCloseAsync(TimeSpan timeout)
     {
-        using var cts = new CancellationTokenSource(timeout);
+        var deadline = DateTime.UtcNow + timeout;
         var frames = 0;
         try
         {
             while (true)
             {
-                var header = await ReadExactlyAsync(2, cts.Token);
-                var opcode = header[0] & 0x0F;
-                long length = header[1] & 0x7F;
-                if (length == 126)
-                {
-                    var ext = await ReadExactlyAsync(2, cts.Token);
-                    length = (ext[0] << 8) | ext[1];
-                }
-                else if (length == 127)
-                {
-                    var ext = await ReadExactlyAsync(8, cts.Token);
-                    length = 0;
-                    foreach (var b in ext)
-                    {
-                        length = (length << 8) | b;
-                    }
-                }
-
-                var payload = await ReadExactlyAsync((int)length, cts.Token);
+                var (opcode, payload) = await ReadFrameAsync(deadline - DateTime.UtcNow);
                 if (opcode == 8)
                 {
                     return (payload.Length >= 2 ? (payload[0] << 8) | payload[1] : null, frames);
@@ -83,7 +65,7 @@ public sealed class RawWebSocket : IDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ArgumentOutOfRangeException)
         {
             return (-1, frames);
         }
