@@ -151,7 +151,4 @@ public sealed class ListenerHost
         await _acceptLoop.ConfigureAwait(false);
         _listener.Close();
     }
-
-    /// <summary>Requests still being handled (WebSocket sessions count while open).</summary>
-    public int InFlight => Math.Max(0, Volatile.Read(ref _inFlight) - (_stopping ? 0 : 1));
 }

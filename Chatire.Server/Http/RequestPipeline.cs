@@ -102,7 +102,7 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
     /// <summary>OPTIONS on any path: 204, with the preflight headers for an allowed origin only.</summary>
     private ApiResponse Preflight(RequestContext context)
     {
-        var response = ApiResponse.Bytes(ReadOnlyMemory<byte>.Empty, "", 204);
+        var response = ApiResponse.NoContent;
         if (router.Find("OPTIONS", context.Path).Allow is { } allow)
         {
             response.WithHeader("Allow", allow);
