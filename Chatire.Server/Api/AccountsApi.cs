@@ -55,8 +55,8 @@ public sealed class AccountsApi(ChatireSettings settings, AccountService account
         var firstName = body.String("first_name", errors) ?? user.FirstName;
         var lastName = body.String("last_name", errors) ?? user.LastName;
         AccountRules.ValidateEmail(errors, email);
-        AccountService.ValidateName(errors, "first_name", firstName);
-        AccountService.ValidateName(errors, "last_name", lastName);
+        AccountRules.ValidateName(errors, "first_name", firstName);
+        AccountRules.ValidateName(errors, "last_name", lastName);
         errors.ThrowIfAny();
 
         await users.UpdateProfileAsync(user.Id, email, firstName, lastName).ConfigureAwait(false);

@@ -10,9 +10,6 @@ public static class AccountRules
     public const int MinPasswordLength = 8;
     public const int MaxPasswordLength = 128;
 
-    /// <summary>The key a username is unique under: case-insensitive.</summary>
-    public static string UsernameKey(string username) => Usernames.Key(username);
-
     public static IEnumerable<string> UsernameProblems(string username)
     {
         if (username.Length == 0)
@@ -135,6 +132,15 @@ public static class AccountRules
         foreach (var problem in PasswordProblems(password, username))
         {
             errors.Add(field, problem);
+        }
+    }
+
+    /// <summary>First and last names: at most 150 characters, as Django's user model.</summary>
+    public static void ValidateName(FieldErrors errors, string field, string value)
+    {
+        if (value.Length > MaxUsernameLength)
+        {
+            errors.Add(field, $"Ensure this field has no more than {MaxUsernameLength} characters.");
         }
     }
 

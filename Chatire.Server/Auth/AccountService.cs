@@ -16,8 +16,8 @@ public sealed class AccountService(UserStore users, TokenService tokens, Passwor
     {
         var errors = new FieldErrors();
         AccountRules.ValidateNewAccount(errors, username, password, email, passwordField);
-        ValidateName(errors, "first_name", firstName);
-        ValidateName(errors, "last_name", lastName);
+        AccountRules.ValidateName(errors, "first_name", firstName);
+        AccountRules.ValidateName(errors, "last_name", lastName);
         if (!errors.Has("username") && users.FindByUsername(username) is not null)
         {
             errors.Add("username", "A user with that username already exists.");
@@ -27,14 +27,6 @@ public sealed class AccountService(UserStore users, TokenService tokens, Passwor
         var hash = await HashAsync(password).ConfigureAwait(false);
         var user = await users.CreateAsync(username, hash, email, firstName, lastName, isStaff, Timestamps.ToText(clock.UtcNow)).ConfigureAwait(false);
         return user ?? throw new ValidationException("username", "A user with that username already exists.");
-    }
-
-    public static void ValidateName(FieldErrors errors, string field, string value)
-    {
-        if (value.Length > 150)
-        {
-            errors.Add(field, "Ensure this field has no more than 150 characters.");
-        }
     }
 
     /// <summary>Sets a new password after checking the rules; does not revoke tokens.</summary>

@@ -86,7 +86,7 @@ public sealed class LoginThrottle(ChatireSettings settings, IClock clock)
 
     private (string Key, int Limit)[] Keys(string username, string address)
     {
-        var user = AccountRules.UsernameKey(username);
+        var user = Usernames.Key(username);
         return
         [
             ("ua\n" + user + "\n" + address, settings.LoginLimitUserAddress),

@@ -88,7 +88,7 @@ public sealed class ChatService
     {
         var chat = Find(uri);
         var joining = caller;
-        if (username is not null && AccountRules.UsernameKey(username) != AccountRules.UsernameKey(caller.Username))
+        if (username is not null && Usernames.Key(username) != Usernames.Key(caller.Username))
         {
             if (chat.OwnerId != caller.Id)
             {

@@ -43,6 +43,4 @@ public static class ErrorBodies
 
         return buffer.WrittenSpan.ToArray();
     }
-
-    public static byte[] Detail(string detail) => For(new ApiException(0, detail));
 }

@@ -18,6 +18,7 @@ public sealed class Database : IAsyncDisposable
 
     private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Statements = new();
     private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private int _idleReaders;
 
     private readonly string _readConnectionString;
     private readonly SqliteConnection _writer;
@@ -91,7 +92,11 @@ public sealed class Database : IAsyncDisposable
     public T Read<T>(Func<SqliteConnection, T> read)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (!_readers.TryTake(out var connection))
+        if (_readers.TryTake(out var connection))
+        {
+            Interlocked.Decrement(ref _idleReaders);
+        }
+        else
         {
             connection = new SqliteConnection(_readConnectionString);
             connection.Open();
@@ -103,12 +108,17 @@ public sealed class Database : IAsyncDisposable
         }
         finally
         {
-            if (Volatile.Read(ref _disposed) == 0 && _readers.Count < MaxIdleReaders)
+            if (Volatile.Read(ref _disposed) == 0 && Interlocked.Increment(ref _idleReaders) <= MaxIdleReaders)
             {
                 _readers.Add(connection);
             }
             else
             {
+                if (Volatile.Read(ref _disposed) == 0)
+                {
+                    Interlocked.Decrement(ref _idleReaders);
+                }
+
                 connection.Dispose();
             }
         }
