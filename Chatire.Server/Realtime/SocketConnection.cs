@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Unicode;
-using System.Threading.Channels;
 using Chatire.Chat;
 using Chatire.Core;
 using Chatire.Observability;
@@ -11,18 +10,26 @@ using Serilog;
 namespace Chatire.Realtime;
 
 /// <summary>
-/// One WebSocket: a bounded outbox drained by its single writer loop, and a reader loop that turns
-/// client frames into posts. Publishers only <c>TryWrite</c> into the outbox; a full outbox closes the
-/// socket with 1013, so a slow peer never slows anyone else. Closing is idempotent: the first close
-/// status wins, the writer sends it, and the socket is aborted if the peer does not finish the
-/// handshake within <see cref="CloseGrace"/>.
+/// One WebSocket: a bounded outbox with a single writer, and a reader loop that turns client frames
+/// into posts. There is no writer task per socket: whoever queues a frame into an idle outbox becomes
+/// its writer and sends inline until the outbox is empty or a send has to wait; the send's
+/// continuation then carries on (see <see cref="PumpAsync"/>). So a broadcast costs one send call per
+/// socket and no thread wake-ups while the peers keep up. A full outbox closes the socket with 1013, so
+/// a slow peer never slows anyone else. Closing is idempotent: the first close status wins, the writer
+/// sends it, and the socket is aborted if the peer does not finish the handshake within
+/// <see cref="CloseGrace"/>.
 /// </summary>
 public sealed class SocketConnection
 {
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(10);
     private const int InitialReadBuffer = 512;
 
-    private readonly Channel<OutboundFrame> _outbox;
+    /// <summary>Posts of one socket waiting for their commit before the reader stops reading.</summary>
+    public const int MaxPostsInFlight = 32;
+
+    private readonly Queue<OutboundFrame> _outbox = new();
+    private readonly int _outboxCapacity;
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abort = new();
     private readonly ChatService _chats;
     private readonly Metrics _metrics;
@@ -33,6 +40,11 @@ public sealed class SocketConnection
     private WebSocketCloseStatus _closeStatus = CloseCodes.Normal;
     private string _closeReason = "";
     private long _sendStarted;
+    private bool _writing; // a writer owns the send side (guarded by _outbox)
+    private bool _opened; // presence and replay are sent; queued frames may follow (guarded by _outbox)
+    private long _replayedUpTo;
+    private readonly SemaphoreSlim _postSlots = new(MaxPostsInFlight);
+    private Task _answered = Task.CompletedTask; // the answer to the newest frame; later answers wait for it
 
     public SocketConnection(Core.Chat chat, Principal? principal, string? token, ProtocolVersion version, long? since,
         int queueCapacity, int maxFrameBytes, ChatService chats, Metrics metrics, ILogger log)
@@ -46,12 +58,7 @@ public sealed class SocketConnection
         _chats = chats;
         _metrics = metrics;
         _log = log;
-        _outbox = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(Math.Max(1, queueCapacity))
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _outboxCapacity = Math.Max(1, queueCapacity);
     }
 
     public Core.Chat Chat { get; }
@@ -83,26 +90,42 @@ public sealed class SocketConnection
         }
     }
 
-    /// <summary>Queues a frame without waiting. A full outbox closes the socket with 1013.</summary>
+    /// <summary>Queues a frame without waiting; when the outbox was idle, sends it (and whatever follows)
+    /// on the calling thread until a send has to wait. A full outbox closes the socket with 1013.</summary>
     public bool Enqueue(OutboundFrame frame)
     {
-        if (IsClosing)
+        lock (_outbox)
         {
-            return false;
+            if (IsClosing)
+            {
+                return false;
+            }
+
+            if (_outbox.Count < _outboxCapacity)
+            {
+                _outbox.Enqueue(frame);
+                if (_writing || !_opened)
+                {
+                    return true;
+                }
+
+                _writing = true;
+            }
+            else
+            {
+                frame = default;
+            }
         }
 
-        if (_outbox.Writer.TryWrite(frame))
-        {
-            return true;
-        }
-
-        if (!IsClosing)
+        if (frame.Bytes is null)
         {
             _metrics.SlowConsumerDropped();
             Close(CloseCodes.TryAgainLater, "Fell behind; reconnect with since.");
+            return false;
         }
 
-        return false;
+        _ = PumpAsync();
+        return true;
     }
 
     /// <summary>Asks the writer to close with <paramref name="status"/>; the first request wins.</summary>
@@ -115,7 +138,7 @@ public sealed class SocketConnection
 
         _closeStatus = status;
         _closeReason = TrimReason(reason);
-        _outbox.Writer.TryComplete();
+        StartWriter();
         try
         {
             _abort.CancelAfter(CloseGrace);
@@ -138,15 +161,17 @@ public sealed class SocketConnection
         }
     }
 
-    /// <summary>Runs the socket until it closes: the writer sends presence and the since replay, then the outbox.</summary>
+    /// <summary>Runs the socket until it closes: presence and the since replay go first, then the outbox.</summary>
     public async Task RunAsync(WebSocket socket)
     {
         _socket = socket;
+        using var aborting = _abort.Token.Register(static s => ((WebSocket)s!).Abort(), socket);
         try
         {
-            var writer = Task.Run(WriteLoopAsync);
+            var opening = Task.Run(OpenAsync);
             await ReadLoopAsync().ConfigureAwait(false);
-            await writer.ConfigureAwait(false);
+            await opening.ConfigureAwait(false);
+            await _writerDone.Task.ConfigureAwait(false);
         }
         finally
         {
@@ -155,7 +180,8 @@ public sealed class SocketConnection
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>Sends presence (v2) and the since replay, then lets the outbox flow.</summary>
+    private async Task OpenAsync()
     {
         var socket = _socket!;
         var token = _abort.Token;
@@ -166,7 +192,6 @@ public sealed class SocketConnection
                 await SendAsync(socket, SocketProtocol.Presence(Presence), token).ConfigureAwait(false);
             }
 
-            long replayedUpTo = 0;
             if (Since is { } since)
             {
                 foreach (var message in _chats.Since(Chat, since))
@@ -177,21 +202,83 @@ public sealed class SocketConnection
                     }
 
                     await SendAsync(socket, SocketProtocol.Message(message, Version), token).ConfigureAwait(false);
-                    replayedUpTo = message.Message.Id;
+                    _replayedUpTo = message.Message.Id;
                 }
             }
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            return;
+        }
 
-            var reader = _outbox.Reader;
-            while (!IsClosing && await reader.WaitToReadAsync(token).ConfigureAwait(false))
+        lock (_outbox)
+        {
+            _opened = true;
+        }
+
+        StartWriter();
+    }
+
+    /// <summary>Becomes the writer if the outbox is open, idle and has work (a frame or a close to send).</summary>
+    private void StartWriter()
+    {
+        lock (_outbox)
+        {
+            if (!_opened || _writing || (_outbox.Count == 0 && !IsClosing))
             {
-                while (!IsClosing && reader.TryRead(out var frame))
+                return;
+            }
+
+            _writing = true;
+        }
+
+        _ = PumpAsync();
+    }
+
+    /// <summary>
+    /// The writer: sends queued frames until the outbox is empty (then gives up the role) or the socket
+    /// is closing (then sends the close frame and keeps the role for good). Runs inline on the thread that
+    /// started it while sends complete at once; a send that waits resumes it on the thread pool.
+    /// </summary>
+    private async Task PumpAsync()
+    {
+        var socket = _socket!;
+        var token = _abort.Token;
+        try
+        {
+            while (true)
+            {
+                OutboundFrame frame;
+                lock (_outbox)
                 {
-                    if (frame.MessageId != 0 && frame.MessageId <= replayedUpTo)
+                    if (IsClosing)
                     {
-                        continue;
+                        break;
                     }
 
-                    await SendAsync(socket, frame.Bytes, token).ConfigureAwait(false);
+                    if (!_outbox.TryDequeue(out frame))
+                    {
+                        _writing = false;
+                        return;
+                    }
+                }
+
+                if (frame.MessageId != 0 && frame.MessageId <= _replayedUpTo)
+                {
+                    continue;
+                }
+
+                // No cancellation token: the runtime's fast send path takes none. Abort() aborts the socket,
+                // which fails a waiting send just the same.
+                var send = socket.SendAsync(new ReadOnlyMemory<byte>(frame.Bytes), WebSocketMessageType.Text, true, CancellationToken.None);
+                if (!send.IsCompleted)
+                {
+                    await Waiting(send).ConfigureAwait(false);
+                }
+                else
+                {
+                    send.GetAwaiter().GetResult();
                 }
             }
 
@@ -199,30 +286,42 @@ public sealed class SocketConnection
             {
                 await socket.CloseOutputAsync(_closeStatus, _closeReason, token).ConfigureAwait(false);
             }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
-        {
-            Abort();
+
+            _writerDone.TrySetResult();
         }
         catch (Exception ex)
         {
-            _log.Error(ex, "WebSocket writer failed for chat {Uri}", Chat.Uri);
-            Abort();
+            Fail(ex);
         }
     }
 
-    private async Task SendAsync(WebSocket socket, byte[] bytes, CancellationToken token)
+    /// <summary>A send that could not complete at once; its start is recorded so a stuck peer can be found.</summary>
+    private async Task Waiting(ValueTask send)
     {
         Interlocked.Exchange(ref _sendStarted, Stopwatch.GetTimestamp());
         try
         {
-            await socket.SendAsync(bytes, WebSocketMessageType.Text, true, token).ConfigureAwait(false);
+            await send.ConfigureAwait(false);
         }
         finally
         {
             Interlocked.Exchange(ref _sendStarted, 0);
         }
     }
+
+    private void Fail(Exception ex)
+    {
+        if (ex is not (WebSocketException or OperationCanceledException or ObjectDisposedException or IOException))
+        {
+            _log.Error(ex, "WebSocket writer failed for chat {Uri}", Chat.Uri);
+        }
+
+        Abort();
+        _writerDone.TrySetResult();
+    }
+
+    private Task SendAsync(WebSocket socket, byte[] bytes, CancellationToken token) =>
+        Waiting(socket.SendAsync(new ReadOnlyMemory<byte>(bytes), WebSocketMessageType.Text, true, token));
 
     private async Task ReadLoopAsync()
     {
@@ -314,7 +413,13 @@ public sealed class SocketConnection
         return reason;
     }
 
-    private async Task HandleTextAsync(ReadOnlyMemory<byte> utf8)
+    /// <summary>
+    /// Parses and checks a client frame and starts its post without waiting for the commit, so a busy
+    /// publisher has several messages in one group commit. At most <see cref="MaxPostsInFlight"/> posts
+    /// of a socket are pending; after that the reader waits (and TCP pushes back on the client).
+    /// Answers (acks and error frames) still go out in the order the frames came.
+    /// </summary>
+    private async ValueTask HandleTextAsync(ReadOnlyMemory<byte> utf8)
     {
         if (!Utf8.IsValid(utf8.Span))
         {
@@ -350,28 +455,65 @@ public sealed class SocketConnection
         try
         {
             ChatService.Validate(frame.Message, frame.ClientId, new FieldErrors());
-            var result = await _chats.PostAsync(Chat, user, frame.Message, frame.ClientId).ConfigureAwait(false);
-            if (Version == ProtocolVersion.V2)
-            {
-                Enqueue(new OutboundFrame(0, SocketProtocol.Ack(frame.ClientId, result.Message.Message.Id)));
-            }
         }
         catch (ValidationException ex)
         {
-            Invalid(string.Join(" ", ex.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))), clientId);
+            Invalid(Describe(ex), clientId);
+            return;
+        }
+
+        await _postSlots.WaitAsync().ConfigureAwait(false);
+        // PostAsync runs synchronously up to the queued write, so posts reach the writer in frame order.
+        var post = _chats.PostAsync(Chat, user, frame.Message, frame.ClientId);
+        _answered = AnswerAsync(post, frame.ClientId, _answered);
+    }
+
+    /// <summary>Waits for a post and the answer before it, then acks (v2) or reports the error.</summary>
+    private async Task AnswerAsync(Task<PostResult> post, string? clientId, Task previous)
+    {
+        string? error = null;
+        long id = 0;
+        try
+        {
+            id = (await post.ConfigureAwait(false)).Message.Message.Id;
+        }
+        catch (ValidationException ex)
+        {
+            error = Describe(ex);
         }
         catch (ApiException ex)
         {
-            Invalid(ex.Detail, clientId);
+            error = ex.Detail;
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "Posting from a WebSocket failed for chat {Uri}", Chat.Uri);
+            error = "A server error occurred.";
+        }
+        finally
+        {
+            _postSlots.Release();
+        }
+
+        await previous.ConfigureAwait(false);
+        if (error is not null)
+        {
+            Invalid(error, clientId);
+        }
+        else if (Version == ProtocolVersion.V2)
+        {
+            Enqueue(new OutboundFrame(0, SocketProtocol.Ack(clientId, id)));
         }
     }
+
+    private static string Describe(ValidationException ex) => string.Join(" ", ex.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")));
 
     /// <summary>Invalid JSON or UTF-8: close 1007 in v1, an error frame in v2.</summary>
     private void Reject(WebSocketCloseStatus v1Status, string detail)
     {
         if (Version == ProtocolVersion.V2)
         {
-            Enqueue(new OutboundFrame(0, SocketProtocol.Error(detail)));
+            AfterAnswers(new OutboundFrame(0, SocketProtocol.Error(detail)));
         }
         else
         {
@@ -384,7 +526,21 @@ public sealed class SocketConnection
     {
         if (Version == ProtocolVersion.V2)
         {
-            Enqueue(new OutboundFrame(0, SocketProtocol.Error(detail, clientId)));
+            AfterAnswers(new OutboundFrame(0, SocketProtocol.Error(detail, clientId)));
+        }
+    }
+
+    /// <summary>Queues a frame once the answers to earlier frames are queued.</summary>
+    private void AfterAnswers(OutboundFrame frame)
+    {
+        var previous = _answered;
+        if (previous.IsCompleted)
+        {
+            Enqueue(frame);
+        }
+        else
+        {
+            _answered = previous.ContinueWith(_ => Enqueue(frame), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 }

@@ -153,6 +153,48 @@ public sealed class WebSocketFrameTests : IAsyncLifetime
         Assert.Equal("2", frames[2].Text("client_id"));
     }
 
+    /// <summary>A publisher that does not wait for acks has many posts in flight at once; the messages
+    /// are stored in frame order, and the answers (acks and error frames) come back in frame order.</summary>
+    [Fact]
+    public async Task PipelinedPosts_StoredAndAnsweredInFrameOrder()
+    {
+        await using var socket = await _server.ConnectAsync(_room.Uri, _room.Member.Token, "v=2");
+        await socket.ReceiveJsonAsync();
+        const int count = 120; // more than one socket's posts in flight
+        for (var i = 0; i < count; i++)
+        {
+            await socket.SendTextAsync(i % 25 == 7 ? """{"message": ""}""" : $$"""{"message": "m{{i}}", "client_id": "c{{i}}"}""");
+        }
+
+        var answers = new List<System.Text.Json.Nodes.JsonNode>();
+        while (answers.Count < count)
+        {
+            var frame = await socket.ReceiveJsonAsync();
+            if (frame.Text("type") != "message")
+            {
+                answers.Add(frame);
+            }
+        }
+
+        var ids = new List<long>();
+        for (var i = 0; i < count; i++)
+        {
+            if (i % 25 == 7)
+            {
+                Assert.Equal("error", answers[i].Text("type"));
+                continue;
+            }
+
+            Assert.Equal("ack", answers[i].Text("type"));
+            Assert.Equal($"c{i}", answers[i].Text("client_id"));
+            ids.Add((long)answers[i]["id"]!);
+        }
+
+        Assert.Equal(ids.Order(), ids);
+        var stored = (await _server.Api.GetAsync($"/api/chats/{_room.Uri}/messages/?limit=1000", _room.Owner.Token)).Body["messages"]!.AsArray();
+        Assert.Equal(Enumerable.Range(0, count).Where(i => i % 25 != 7).Select(i => $"m{i}"), stored.Select(m => m!.Text("message")));
+    }
+
     private async Task AssertStillDeliversAsync(WebSocketClient socket)
     {
         await _server.Api.PostMessageAsync(_room.Owner.Token, _room.Uri, "after the bad frame");
