@@ -135,18 +135,20 @@ public sealed class ChatService
 
     /// <summary>
     /// Posts to a chat the author is known to be a member of (checks done by the caller): an earlier
-    /// message with the same client_id is returned as it is; otherwise the per-user rate limit applies
-    /// (429), the message is committed, announced in id order, and returned.
+    /// message with the same client_id is returned as it is (and costs no rate-limit token); otherwise
+    /// the per-user rate limit applies (429), the message is committed, announced in id order, and
+    /// returned. The client_id check runs inside the write, so a message is stored once; only a post
+    /// over the limit looks for an earlier copy first, so a retry is answered rather than throttled.
     /// </summary>
     public async Task<PostResult> PostAsync(Core.Chat chat, User author, string text, string? clientId)
     {
-        if (clientId is not null && _messages.FindByClientId(chat.Id, author.Id, clientId) is { } existing)
-        {
-            return new PostResult(existing, false);
-        }
-
         if (_rate.TryTake(author.Id) is > 0 and var wait)
         {
+            if (clientId is not null && _messages.FindByClientId(chat.Id, author.Id, clientId) is { } existing)
+            {
+                return new PostResult(existing, false);
+            }
+
             throw ApiException.Throttled(wait);
         }
 
@@ -158,12 +160,11 @@ public sealed class ChatService
         {
             (stored, isNew) = await _database.WriteAsync(c =>
             {
-                if (clientId is not null && MessageStore.FindByClientId(c, chat.Id, author.Id, clientId) is { } again)
+                if (MessageStore.TryInsert(c, chat.Id, author.Id, text, created, clientId) is not { } id)
                 {
-                    return (again, false);
+                    return (MessageStore.FindByClientId(c, chat.Id, author.Id, clientId!)!, false);
                 }
 
-                var id = MessageStore.Insert(c, chat.Id, author.Id, text, created, clientId);
                 ChatStore.Touch(c, chat.Id, created);
                 _sequencer.Reserve(chat.Id, id);
                 reservedId = id;
@@ -182,6 +183,7 @@ public sealed class ChatService
 
         if (!isNew)
         {
+            _rate.Refund(author.Id);
             return new PostResult(stored, false);
         }
 

@@ -39,6 +39,20 @@ public sealed class MessageRateLimiter(double rate, int burst, IClock clock)
         }
     }
 
+    /// <summary>Gives back a token taken for a post that turned out to be a retry of a stored message.</summary>
+    public void Refund(long userId)
+    {
+        if (rate <= 0 || !_buckets.TryGetValue(userId, out var bucket))
+        {
+            return;
+        }
+
+        lock (bucket)
+        {
+            bucket.Tokens = Math.Min(Math.Max(1, burst), bucket.Tokens + 1);
+        }
+    }
+
     private sealed class Bucket(double tokens, DateTimeOffset updated)
     {
         public double Tokens { get; set; } = tokens;

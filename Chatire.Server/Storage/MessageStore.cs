@@ -14,15 +14,19 @@ public sealed class MessageStore(Database database)
         u.id, u.username, u.email, u.first_name, u.last_name, u.password, u.is_active, u.is_staff, u.date_joined, u.last_login
         """;
     private const string From = "FROM messages m JOIN chats c ON c.id = m.chat_id JOIN users u ON u.id = m.user_id";
-    private const string InsertSql = "INSERT INTO messages (chat_id, user_id, message, created, client_id) VALUES ($chat, $user, $text, $created, $client) RETURNING id";
+    private const string InsertSql = """
+        INSERT INTO messages (chat_id, user_id, message, created, client_id) VALUES ($chat, $user, $text, $created, $client)
+        ON CONFLICT (chat_id, user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id
+        """;
     private const string ByClientIdSql = $"SELECT {Columns} {From} WHERE m.chat_id = $chat AND m.user_id = $user AND m.client_id = $client";
     private const string NewestSql = $"SELECT * FROM (SELECT {Columns} {From} WHERE m.chat_id = $chat AND m.id < $before AND m.id > $after ORDER BY m.id DESC LIMIT $limit) ORDER BY 1";
     private const string OldestSql = $"SELECT {Columns} {From} WHERE m.chat_id = $chat AND m.id < $before AND m.id > $after ORDER BY m.id LIMIT $limit";
     private const string LastSql = $"SELECT {Columns} {From} WHERE m.chat_id = $chat ORDER BY m.id DESC LIMIT 1";
 
-    /// <summary>Stores a message; call inside a write. Returns its id.</summary>
-    public static long Insert(SqliteConnection connection, long chatId, long userId, string text, string created, string? clientId) =>
-        Database.Scalar<long>(connection, InsertSql, ("$chat", chatId), ("$user", userId), ("$text", text), ("$created", created), ("$client", clientId));
+    /// <summary>Stores a message; call inside a write. Returns its id, or null when the author already
+    /// stored a message with this client_id in this chat (look it up with <see cref="FindByClientId(SqliteConnection, long, long, string)"/>).</summary>
+    public static long? TryInsert(SqliteConnection connection, long chatId, long userId, string text, string created, string? clientId) =>
+        Database.Command(connection, InsertSql, ("$chat", chatId), ("$user", userId), ("$text", text), ("$created", created), ("$client", clientId)).ExecuteScalar() is long id ? id : null;
 
     public AuthoredMessage? FindByClientId(long chatId, long userId, string clientId) => database.Read(c => FindByClientId(c, chatId, userId, clientId));
 
