@@ -7,7 +7,7 @@ using Chatire.Http;
 namespace Chatire.Api;
 
 /// <summary>Chatire's chat sessions and their messages.</summary>
-public sealed class ChatsApi(ChatService chats)
+public sealed class ChatsApi(ChatService chats, HistoryCache history)
 {
     public async Task<ApiResponse> Create(RequestContext context)
     {
@@ -49,6 +49,15 @@ public sealed class ChatsApi(ChatService chats)
 
         var before = IntegerParameter(context, "before", errors);
         var after = IntegerParameter(context, "after", errors);
+        if (before is null && after is null && !errors.Any)
+        {
+            var member = chats.FindForMember(context.Route("uri"), context.User.User);
+            if (history.Newest(member, (int)Math.Min(limit ?? ChatService.DefaultHistoryLimit, ChatService.MaxHistoryLimit)) is { } page)
+            {
+                return Task.FromResult(ApiResponse.RawJson(page));
+            }
+        }
+
         var (chat, messages) = chats.History(context.User.User, context.Route("uri"), limit is > int.MaxValue ? int.MaxValue : (int?)limit, before, after, errors);
         var response = new MessageHistoryResponse(chat.Id, chat.Uri, messages.Select(m => m.ToDto()).ToList());
         return Task.FromResult(ApiResponse.Json(response, ApiJsonContext.Wire.MessageHistoryResponse));

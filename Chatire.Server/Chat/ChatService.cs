@@ -122,6 +122,9 @@ public sealed class ChatService
         return (chat, messages);
     }
 
+    /// <summary>The newest <paramref name="limit"/> stored messages of the chat (oldest first); no access check.</summary>
+    public IReadOnlyList<AuthoredMessage> Newest(Core.Chat chat, int limit) => _messages.Newest(chat.Id, limit);
+
     /// <summary>Every stored message of the chat after <paramref name="since"/> (at most <see cref="MaxReplay"/>), oldest first.</summary>
     public IReadOnlyList<AuthoredMessage> Since(Core.Chat chat, long since) => _messages.Oldest(chat.Id, MaxReplay, since);
 

@@ -42,7 +42,8 @@ public sealed class ChatireServer : IAsyncDisposable
             new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock);
         Chats.OnMessageStored(Metrics.MessageStored);
         Hub = new Hub(settings, Tokens, Users, Metrics);
-        Chats.Subscribe(Hub);
+        History = new HistoryCache(Chats, Users);
+        Chats.Subscribe(new ChatEventFanout(Hub, History));
         Tokens.Subscribe(Hub);
         _housekeeping = new Housekeeping(Tokens, log, options.HousekeepingInterval);
         _housekeeping.OnTick(Hub.CheckSocketsAsync);
@@ -58,6 +59,7 @@ public sealed class ChatireServer : IAsyncDisposable
     public TokenService Tokens { get; }
     public PasswordHasher Hasher { get; }
     public Metrics Metrics { get; }
+    public HistoryCache History { get; }
     public PasswordWorkers? Passwords { get; private set; }
     public LoginThrottle? LoginThrottle { get; private set; }
     public ChatService Chats { get; }
@@ -109,7 +111,7 @@ public sealed class ChatireServer : IAsyncDisposable
         var logins = new LoginService(Users, Tokens, Hasher, Passwords, LoginThrottle, Clock, Log);
         var accounts = new AccountsApi(Settings, new AccountService(Users, Tokens, Hasher, Clock, Passwords), Users, Tokens, logins);
         var tokens = new TokensApi(logins, Tokens);
-        var chats = new ChatsApi(Chats);
+        var chats = new ChatsApi(Chats, History);
         var cors = new Cors(Settings.CorsOrigins);
         var sockets = new WebSocketEndpoint(Settings, cors, Tokens, Chats, Hub, Metrics, Log);
         var ops = new OpsApi(Database, Metrics);

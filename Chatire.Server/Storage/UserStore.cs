@@ -6,6 +6,12 @@ namespace Chatire.Storage;
 /// <summary>The users table.</summary>
 public sealed class UserStore(Database database)
 {
+    private long _profileVersion;
+
+    /// <summary>Changes whenever this process changes or deletes a user (what copies of user fields, such
+    /// as cached message authors, must not outlive).</summary>
+    public long ProfileVersion => Interlocked.Read(ref _profileVersion);
+
     private const string Columns = "id, username, email, first_name, last_name, password, is_active, is_staff, date_joined, last_login";
     private const string SelectById = $"SELECT {Columns} FROM users WHERE id = $id";
     private const string SelectByKey = $"SELECT {Columns} FROM users WHERE username_key = $key";
@@ -54,8 +60,11 @@ public sealed class UserStore(Database database)
             return new User(id, username, email, firstName, lastName, passwordHash, true, isStaff, joined, null);
         });
 
-    public Task UpdateProfileAsync(long id, string email, string firstName, string lastName) =>
-        database.WriteAsync(c => Database.Execute(c, UpdateProfileSql, ("$id", id), ("$email", email), ("$first", firstName), ("$last", lastName)));
+    public async Task UpdateProfileAsync(long id, string email, string firstName, string lastName)
+    {
+        await database.WriteAsync(c => Database.Execute(c, UpdateProfileSql, ("$id", id), ("$email", email), ("$first", firstName), ("$last", lastName))).ConfigureAwait(false);
+        Interlocked.Increment(ref _profileVersion);
+    }
 
     public Task UpdatePasswordAsync(long id, string passwordHash) =>
         database.WriteAsync(c => Database.Execute(c, UpdatePasswordSql, ("$id", id), ("$password", passwordHash)));
@@ -66,7 +75,11 @@ public sealed class UserStore(Database database)
     public Task SetLastLoginAsync(long id, string time) =>
         database.WriteAsync(c => Database.Execute(c, UpdateLastLoginSql, ("$id", id), ("$time", time)));
 
-    public Task DeleteAsync(long id) => database.WriteAsync(c => Database.Execute(c, DeleteSql, ("$id", id)));
+    public async Task DeleteAsync(long id)
+    {
+        await database.WriteAsync(c => Database.Execute(c, DeleteSql, ("$id", id))).ConfigureAwait(false);
+        Interlocked.Increment(ref _profileVersion);
+    }
 
     public static bool IsActive(SqliteConnection connection, long id) => Database.Scalar<long>(connection, IsActiveSql, ("$id", id)) == 1;
 
