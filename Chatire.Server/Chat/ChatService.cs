@@ -13,6 +13,9 @@ namespace Chatire.Chat;
 public sealed class ChatService
 {
     public const int DefaultHistoryLimit = 100;
+    public static readonly TimeSpan LookupLifetime = TimeSpan.FromSeconds(1);
+    private readonly ExpiringCache<string, Core.Chat> _chatsByUri = new(LookupLifetime);
+    private readonly ExpiringCache<(long ChatId, long UserId), bool> _members = new(LookupLifetime);
     public const int MaxHistoryLimit = 1000;
     public const int MaxReplay = 10_000;
 
@@ -70,13 +73,28 @@ public sealed class ChatService
 
     public bool IsMember(Core.Chat chat, long userId) => _chats.IsMember(chat.Id, userId);
 
-    /// <summary>The chat by uri for a member: 404 when unknown, 403 for a non-member.</summary>
+    /// <summary>
+    /// The chat by uri for a member: 404 when unknown, 403 for a non-member. Positive answers are
+    /// remembered for <see cref="LookupLifetime"/> (chats are never changed, and only joins change
+    /// membership in this process); a removal made by another process, such as the CLI deleting a
+    /// user, is seen within that time, as with tokens.
+    /// </summary>
     public Core.Chat FindForMember(string uri, User user)
     {
-        var chat = Find(uri);
-        if (!IsMember(chat, user.Id))
+        if (!_chatsByUri.TryGet(uri, out var chat))
         {
-            throw ApiException.Forbidden();
+            chat = Find(uri);
+            _chatsByUri.Set(uri, chat);
+        }
+
+        if (!_members.TryGet((chat.Id, user.Id), out _))
+        {
+            if (!IsMember(chat, user.Id))
+            {
+                throw ApiException.Forbidden();
+            }
+
+            _members.Set((chat.Id, user.Id), true);
         }
 
         return chat;
