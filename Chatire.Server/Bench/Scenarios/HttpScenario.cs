@@ -19,6 +19,11 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
     public async Task<BenchResult> RunAsync(CancellationToken ct)
     {
         var target = context.Target;
+        if (target.BaseUrl.Scheme != "http")
+        {
+            throw new BenchException("The http scenario speaks plain HTTP/1.1 over keep-alive connections; point it at an http:// address.");
+        }
+
         using var api = new BenchApi(target, Math.Max(context.SetupConcurrency, options.Concurrency));
         await context.Notes.WriteLineAsync($"setup: {options.Concurrency} users, 1 chat with {options.Limit} messages").ConfigureAwait(false);
         var tokens = await context.CreateUsersAsync(api, "h", options.Concurrency, ct).ConfigureAwait(false);
@@ -50,6 +55,8 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
                 {
                     var histogram = histograms[loop] = new LatencyHistogram();
                     var seq = 0L;
+                    using var connection = new RawHttpConnection(target);
+                    var readRequest = RawHttpConnection.Request(target, "GET", $"/api/chats/{uri}/messages/?limit={options.Limit}", tokens[loop]);
                     while (!stop.IsCancellationRequested)
                     {
                         var begin = Stopwatch.GetTimestamp();
@@ -57,13 +64,19 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
                         {
                             if (read)
                             {
-                                await api.ReadHistoryAsync(tokens[loop], uri, options.Limit, ct).ConfigureAwait(false);
+                                var (status, body) = await connection.SendAsync(readRequest, ct).ConfigureAwait(false);
+                                Expect("reading history", status, body, 200);
+                                if (CountMessages(body.Span) != options.Limit)
+                                {
+                                    throw new BenchException($"reading history returned {CountMessages(body.Span)} messages, not {options.Limit}.");
+                                }
                             }
                             else
                             {
                                 var s = seq++;
-                                await api.PostMessageAsync(tokens[loop], uri, Frames.Payload(begin, loop, s, options.Size),
-                                    string.Create(CultureInfo.InvariantCulture, $"h{loop}-{s}"), ct).ConfigureAwait(false);
+                                var (status, body) = await connection.SendAsync(PostRequest(target, tokens[loop], uri, Frames.Payload(begin, loop, s, options.Size),
+                                    string.Create(CultureInfo.InvariantCulture, $"h{loop}-{s}")), ct).ConfigureAwait(false);
+                                Expect("posting a message", status, body, 200);
                             }
 
                             histogram.RecordTicks(Stopwatch.GetTimestamp() - begin);
@@ -100,5 +113,51 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
         }
 
         return result;
+    }
+
+    private static byte[] PostRequest(BenchTarget target, string token, string uri, string text, string clientId)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("message", text);
+            writer.WriteString("client_id", clientId);
+            writer.WriteEndObject();
+        }
+
+        return RawHttpConnection.Request(target, "POST", $"/api/chats/{uri}/messages/", token, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    private static void Expect(string what, int status, ReadOnlyMemory<byte> body, int expected)
+    {
+        if (status != expected)
+        {
+            var text = System.Text.Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, 300)]);
+            throw new BenchException($"{what} failed: {status} {text}");
+        }
+    }
+
+    /// <summary>The length of the answer's "messages" array.</summary>
+    private static int CountMessages(ReadOnlySpan<byte> json)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(json);
+        var count = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("messages"u8))
+            {
+                reader.Read();
+                while (reader.Read() && reader.TokenType != System.Text.Json.JsonTokenType.EndArray)
+                {
+                    count++;
+                    reader.Skip();
+                }
+
+                return count;
+            }
+        }
+
+        return -1;
     }
 }
