@@ -95,6 +95,7 @@ public sealed class HistoryCache(ChatService chats, UserStore users, int chatCap
     private sealed class Page
     {
         private readonly Queue<(long Id, byte[] Json)> _messages = new(PageCapacity);
+        private (int Limit, byte[] Body)? _lastAnswer; // until the page changes
         public long LastUsed;
 
         public bool Loaded { get; private set; }
@@ -105,6 +106,7 @@ public sealed class HistoryCache(ChatService chats, UserStore users, int chatCap
         public void Reset(long version)
         {
             _messages.Clear();
+            _lastAnswer = null;
             LastId = 0;
             ProfileVersion = version;
             LoadedAt = Stopwatch.GetTimestamp();
@@ -119,12 +121,18 @@ public sealed class HistoryCache(ChatService chats, UserStore users, int chatCap
             }
 
             _messages.Enqueue((id, json));
+            _lastAnswer = null;
             LastId = id;
         }
 
         /// <summary>The history answer, written as the serializer would write MessageHistoryResponse.</summary>
         public byte[] Answer(Core.Chat chat, int limit)
         {
+            if (_lastAnswer is { } last && last.Limit == limit)
+            {
+                return last.Body;
+            }
+
             var skip = Math.Max(0, _messages.Count - limit);
             var size = 64 + chat.Uri.Length;
             foreach (var (_, json) in _messages.Skip(skip))
@@ -148,7 +156,9 @@ public sealed class HistoryCache(ChatService chats, UserStore users, int chatCap
                 writer.WriteEndObject();
             }
 
-            return buffer.WrittenSpan.ToArray();
+            var body = buffer.WrittenSpan.ToArray();
+            _lastAnswer = (limit, body);
+            return body;
         }
     }
 }

@@ -104,13 +104,49 @@ public sealed class RawSubscribers : IDisposable
     private void PollLoop()
     {
         var entries = _entries.ToArray();
-        var bySocket = entries.ToDictionary(e => e.Socket);
-        var ready = new List<Socket>(entries.Length);
         foreach (var entry in entries)
         {
             Drain(entry); // bytes that came with the handshake answer
         }
 
+        if (Epoll.IsSupported)
+        {
+            EpollLoop(entries);
+        }
+        else
+        {
+            SelectLoop(entries);
+        }
+    }
+
+    private void EpollLoop(Entry[] entries)
+    {
+        using var epoll = Epoll.Create(Math.Max(1, entries.Length));
+        for (var i = 0; i < entries.Length; i++)
+        {
+            epoll.Add((int)entries[i].Socket.Handle, i);
+        }
+
+        var ready = new int[Math.Max(1, entries.Length)];
+        var open = entries.Count(e => e.Ending is null);
+        while (!_stop && open > 0)
+        {
+            var count = epoll.Wait(ready, 50);
+            for (var i = 0; i < count; i++)
+            {
+                var entry = entries[ready[i]];
+                if (entry.Ending is null && !ReceiveInto(entry))
+                {
+                    open--;
+                }
+            }
+        }
+    }
+
+    private void SelectLoop(Entry[] entries)
+    {
+        var bySocket = entries.ToDictionary(e => e.Socket);
+        var ready = new List<Socket>(entries.Length);
         while (!_stop)
         {
             ready.Clear();
@@ -130,36 +166,41 @@ public sealed class RawSubscribers : IDisposable
             Socket.Select(ready, null, null, 50_000);
             foreach (var socket in ready)
             {
-                var entry = bySocket[socket];
-                int read;
-                try
-                {
-                    if (entry.Length == entry.Buffer.Length)
-                    {
-                        Array.Resize(ref entry.Buffer, entry.Buffer.Length * 2);
-                    }
-
-                    read = socket.Receive(entry.Buffer, entry.Length, entry.Buffer.Length - entry.Length, SocketFlags.None);
-                }
-                catch (SocketException ex)
-                {
-                    entry.Ending = "failed: " + ex.SocketErrorCode;
-                    continue;
-                }
-
-                if (read == 0)
-                {
-                    entry.Ending = "closed by the server (connection ended)";
-                    continue;
-                }
-
-                entry.Length += read;
-                Drain(entry);
+                ReceiveInto(bySocket[socket]);
             }
         }
     }
 
-    /// <summary>Parses every complete frame in the entry's buffer and keeps the partial rest.</summary>
+    /// <summary>Reads what a ready socket has and handles the whole frames; false when it ended.</summary>
+    private static bool ReceiveInto(Entry entry)
+    {
+        int read;
+        try
+        {
+            if (entry.Length == entry.Buffer.Length)
+            {
+                Array.Resize(ref entry.Buffer, entry.Buffer.Length * 2);
+            }
+
+            read = entry.Socket.Receive(entry.Buffer, entry.Length, entry.Buffer.Length - entry.Length, SocketFlags.None);
+        }
+        catch (SocketException ex)
+        {
+            entry.Ending = "failed: " + ex.SocketErrorCode;
+            return false;
+        }
+
+        if (read == 0)
+        {
+            entry.Ending = "closed by the server (connection ended)";
+            return false;
+        }
+
+        entry.Length += read;
+        Drain(entry);
+        return entry.Ending is null;
+    }
+
     private static void Drain(Entry entry)
     {
         var buffer = entry.Buffer;

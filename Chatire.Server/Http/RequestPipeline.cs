@@ -17,7 +17,7 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
     public async Task HandleAsync(HttpListenerContext listenerContext)
     {
         var started = Stopwatch.GetTimestamp();
-        var requestId = RequestIdOf(listenerContext.Request.Headers["X-Request-Id"]);
+        var requestId = RequestIds.For(listenerContext.Request.Headers["X-Request-Id"]);
         var context = new RequestContext(listenerContext, requestId);
         ApiResponse response;
         try
@@ -202,7 +202,7 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
     /// <summary>Writes an error answer straight to a listener context (used before the pipeline runs,
     /// e.g. when the connection limit refuses a request).</summary>
     public static Task WriteErrorAsync(HttpListenerContext listenerContext, ApiException error, Cors? cors = null) =>
-        WriteCoreAsync(listenerContext, RequestIdOf(listenerContext.Request.Headers["X-Request-Id"]), ErrorResponse(error), cors);
+        WriteCoreAsync(listenerContext, RequestIds.For(listenerContext.Request.Headers["X-Request-Id"]), ErrorResponse(error), cors);
 
     private Task WriteAsync(HttpListenerContext listenerContext, RequestContext context, ApiResponse response) =>
         WriteCoreAsync(listenerContext, context.RequestId, response, cors);
@@ -264,6 +264,4 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
         }
     }
 
-    private static string RequestIdOf(string? candidate) =>
-        candidate is { Length: > 0 and <= 200 } && candidate.All(c => c is > ' ' and < (char)127) ? candidate : Guid.NewGuid().ToString("N");
 }

@@ -37,4 +37,19 @@ public sealed class HealthTests
         Assert.Equal("abc-123", reply.Header("X-Request-Id"));
         Assert.Contains(server.Logs.Lines, line => line.Contains("abc-123") && line.Contains("/health"));
     }
+
+    [Fact]
+    public async Task RequestIds_Generated_Are32HexDigitsAndUnique()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add((await server.Api.GetAsync("/health")).Header("X-Request-Id")!);
+        }
+
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{32}$", id));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
 }

@@ -19,11 +19,6 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
     public async Task<BenchResult> RunAsync(CancellationToken ct)
     {
         var target = context.Target;
-        if (target.BaseUrl.Scheme != "http")
-        {
-            throw new BenchException("The http scenario speaks plain HTTP/1.1 over keep-alive connections; point it at an http:// address.");
-        }
-
         using var api = new BenchApi(target, Math.Max(context.SetupConcurrency, options.Concurrency));
         await context.Notes.WriteLineAsync($"setup: {options.Concurrency} users, 1 chat with {options.Limit} messages").ConfigureAwait(false);
         var tokens = await context.CreateUsersAsync(api, "h", options.Concurrency, ct).ConfigureAwait(false);
@@ -44,61 +39,47 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
         foreach (var operation in options.Operation == "both" ? ["read", "post"] : new[] { options.Operation })
         {
             var read = operation == "read";
-            var histograms = new LatencyHistogram[options.Concurrency];
-            var counts = new long[options.Concurrency];
-            using var stop = new CancellationTokenSource(options.Duration);
+            var latency = new LatencyHistogram();
+            long answered = 0;
+            var readRequests = tokens.Select(t => HttpLoad.Request(target, "GET", $"/api/chats/{uri}/messages/?limit={options.Limit}", t)).ToArray();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            stop.CancelAfter(options.Duration);
             var started = Stopwatch.GetTimestamp();
             var cpu = new CpuMeter(target.ServerPid);
-            await using (new ProgressBar(context.Terminal, operation, options.Duration, () => $"{counts.Sum():N0} requests ({counts.Sum() / Stopwatch.GetElapsedTime(started).TotalSeconds:N0}/s)"))
+            using var load = new HttpLoad(target, options.Concurrency);
+            await using (new ProgressBar(context.Terminal, operation, options.Duration, () => $"{Volatile.Read(ref answered):N0} requests ({Volatile.Read(ref answered) / Stopwatch.GetElapsedTime(started).TotalSeconds:N0}/s)"))
             {
-                await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(loop => Task.Run(async () =>
-                {
-                    var histogram = histograms[loop] = new LatencyHistogram();
-                    var seq = 0L;
-                    using var connection = new RawHttpConnection(target);
-                    var readRequest = RawHttpConnection.Request(target, "GET", $"/api/chats/{uri}/messages/?limit={options.Limit}", tokens[loop]);
-                    while (!stop.IsCancellationRequested)
+                await Task.Factory.StartNew(() => load.Run(
+                    (connection, seq) => read
+                        ? readRequests[connection]
+                        : PostRequest(target, tokens[connection], uri, Frames.Payload(Stopwatch.GetTimestamp(), connection, seq, options.Size), string.Create(CultureInfo.InvariantCulture, $"h{connection}-{seq}")),
+                    (connection, status, body, ticks) =>
                     {
-                        var begin = Stopwatch.GetTimestamp();
-                        try
+                        latency.RecordTicks(ticks);
+                        Volatile.Write(ref answered, answered + 1);
+                        if (read)
                         {
-                            if (read)
+                            Expect("reading history", status, body, 200);
+                            if (CountMessages(body) is var count && count != options.Limit)
                             {
-                                var (status, body) = await connection.SendAsync(readRequest, ct).ConfigureAwait(false);
-                                Expect("reading history", status, body, 200);
-                                if (CountMessages(body.Span) != options.Limit)
-                                {
-                                    throw new BenchException($"reading history returned {CountMessages(body.Span)} messages, not {options.Limit}.");
-                                }
+                                throw new BenchException($"reading history returned {count} messages, not {options.Limit}.");
                             }
-                            else
-                            {
-                                var s = seq++;
-                                var (status, body) = await connection.SendAsync(PostRequest(target, tokens[loop], uri, Frames.Payload(begin, loop, s, options.Size),
-                                    string.Create(CultureInfo.InvariantCulture, $"h{loop}-{s}")), ct).ConfigureAwait(false);
-                                Expect("posting a message", status, body, 200);
-                            }
-
-                            histogram.RecordTicks(Stopwatch.GetTimestamp() - begin);
-                            Volatile.Write(ref counts[loop], counts[loop] + 1);
                         }
-                        catch (BenchException ex)
+                        else
                         {
-                            Interlocked.Increment(ref errors);
-                            Interlocked.CompareExchange(ref firstError, ex.Message, null);
+                            Expect("posting a message", status, body, 200);
                         }
-                    }
-                }, CancellationToken.None))).ConfigureAwait(false);
+                    },
+                    message =>
+                    {
+                        errors++;
+                        firstError ??= message;
+                    },
+                    stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             }
 
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             totalSeconds += seconds;
-            var latency = new LatencyHistogram();
-            foreach (var histogram in histograms)
-            {
-                latency.Merge(histogram);
-            }
-
             var label = read ? "history reads" : "posts";
             result.Count(operation + "_requests", label, latency.Count)
                 .Number(operation + "_requests_per_sec", label + "/s", latency.Count / seconds)
@@ -126,14 +107,14 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
             writer.WriteEndObject();
         }
 
-        return RawHttpConnection.Request(target, "POST", $"/api/chats/{uri}/messages/", token, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        return HttpLoad.Request(target, "POST", $"/api/chats/{uri}/messages/", token, buffer.WrittenSpan);
     }
 
-    private static void Expect(string what, int status, ReadOnlyMemory<byte> body, int expected)
+    private static void Expect(string what, int status, ReadOnlySpan<byte> body, int expected)
     {
         if (status != expected)
         {
-            var text = System.Text.Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, 300)]);
+            var text = System.Text.Encoding.UTF8.GetString(body[..Math.Min(body.Length, 300)]);
             throw new BenchException($"{what} failed: {status} {text}");
         }
     }
