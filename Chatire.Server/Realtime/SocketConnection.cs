@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -43,7 +44,7 @@ public sealed class SocketConnection
     private bool _writing; // a writer owns the send side (guarded by _outbox)
     private bool _opened; // presence and replay are sent; queued frames may follow (guarded by _outbox)
     private long _replayedUpTo;
-    private readonly SemaphoreSlim _postSlots = new(MaxPostsInFlight);
+    private SemaphoreSlim? _postSlots; // made on the first post: most sockets only listen
     private Task _answered = Task.CompletedTask; // the answer to the newest frame; later answers wait for it
 
     public SocketConnection(Core.Chat chat, Principal? principal, string? token, ProtocolVersion version, long? since,
@@ -189,7 +190,9 @@ public sealed class SocketConnection
         {
             if (Version == ProtocolVersion.V2)
             {
-                await SendAsync(socket, SocketProtocol.Presence(Presence), token).ConfigureAwait(false);
+                var presence = SocketProtocol.Presence(Presence);
+                Presence = [];
+                await SendAsync(socket, presence, token).ConfigureAwait(false);
             }
 
             if (Since is { } since)
@@ -327,21 +330,42 @@ public sealed class SocketConnection
     {
         var socket = _socket!;
         var token = _abort.Token;
-        // Client frames are small: start with a small buffer and grow up to the frame limit, so an
-        // idle socket does not hold --max-frame bytes of memory.
-        var buffer = new byte[Math.Min(InitialReadBuffer, _maxFrameBytes + 1)];
+        // Between messages the socket waits with a zero-byte receive and holds no buffer; a message is
+        // read into a pooled buffer (small at first, grown up to the frame limit) returned after it.
+        byte[]? buffer = null;
         var length = 0;
         var discarding = false;
+        var betweenMessages = true;
         try
         {
             while (true)
             {
-                if (length == buffer.Length && buffer.Length <= _maxFrameBytes)
+                ValueWebSocketReceiveResult result;
+                if (betweenMessages)
                 {
-                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, _maxFrameBytes + 1));
+                    ReturnBuffer(ref buffer);
+                    result = await socket.ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                    if (result.MessageType != WebSocketMessageType.Close && !result.EndOfMessage)
+                    {
+                        betweenMessages = false; // a message has begun: read it with a buffer
+                        continue;
+                    }
+                }
+                else
+                {
+                    buffer ??= ArrayPool<byte>.Shared.Rent(Math.Min(InitialReadBuffer, _maxFrameBytes + 1));
+                    if (length == buffer.Length && buffer.Length <= _maxFrameBytes)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _maxFrameBytes + 1));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ReturnBuffer(ref buffer);
+                        buffer = larger;
+                    }
+
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
                 }
 
-                var result = await socket.ReceiveAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
+                betweenMessages = result.EndOfMessage;
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     Close(CloseCodes.Normal, "");
@@ -379,7 +403,7 @@ public sealed class SocketConnection
 
                 var size = length;
                 length = 0;
-                await HandleTextAsync(buffer.AsMemory(0, size)).ConfigureAwait(false);
+                await HandleTextAsync(buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, size)).ConfigureAwait(false);
             }
         }
         catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.Faulted && socket.CloseStatus == CloseCodes.InvalidData)
@@ -395,6 +419,19 @@ public sealed class SocketConnection
         {
             _log.Error(ex, "WebSocket reader failed for chat {Uri}", Chat.Uri);
             Abort();
+        }
+        finally
+        {
+            ReturnBuffer(ref buffer);
+        }
+    }
+
+    private static void ReturnBuffer(ref byte[]? buffer)
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
         }
     }
 
@@ -462,6 +499,7 @@ public sealed class SocketConnection
             return;
         }
 
+        _postSlots ??= new SemaphoreSlim(MaxPostsInFlight);
         await _postSlots.WaitAsync().ConfigureAwait(false);
         // PostAsync runs synchronously up to the queued write, so posts reach the writer in frame order.
         var post = _chats.PostAsync(Chat, user, frame.Message, frame.ClientId);
@@ -492,7 +530,7 @@ public sealed class SocketConnection
         }
         finally
         {
-            _postSlots.Release();
+            _postSlots!.Release();
         }
 
         await previous.ConfigureAwait(false);

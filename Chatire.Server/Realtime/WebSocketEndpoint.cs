@@ -95,16 +95,26 @@ public sealed class WebSocketEndpoint(ChatireSettings settings, Cors cors, Token
         }
 
         metrics.SocketOpened();
+        // The socket runs on its own; the request (its context, headers and pipeline frames) ends here,
+        // so an idle socket holds only what it needs. Shutdown waits for sockets through the hub.
+        _ = RunAsync(socket, webSocket);
+        return ApiResponse.HijackedResponse(101);
+    }
+
+    private async Task RunAsync(SocketConnection socket, WebSocket webSocket)
+    {
         try
         {
             await socket.RunAsync(webSocket).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            log.Error(ex, "WebSocket failed for chat {Uri}", socket.Chat.Uri);
         }
         finally
         {
             hub.Unregister(socket);
             metrics.SocketClosed();
         }
-
-        return ApiResponse.HijackedResponse(101);
     }
 }
