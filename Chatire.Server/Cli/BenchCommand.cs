@@ -59,7 +59,10 @@ public static class BenchCommand
         var rate = new Option<double>("--rate") { Description = "Messages per second over all publishers; 0 is flat out (limited by --window).", DefaultValueFactory = _ => 0 };
         var via = new Option<string>("--via") { Description = "ws (frames on the socket, acknowledged) or http (POST .../messages/).", DefaultValueFactory = _ => "ws" };
         via.AcceptOnlyFromAmong("ws", "http");
-        var window = IntOption("--window", 32, "Unacknowledged messages per publisher (ws), or parallel requests per publisher and chat (http).");
+        var window = new Option<int?>("--window")
+        {
+            Description = $"Unacknowledged messages per publisher (ws, default {FanoutOptions.WsWindow}: enough that the server, not the round trip, limits a flat-out run), or parallel requests per publisher and chat (http, default {FanoutOptions.HttpWindow}).",
+        };
         var size = IntOption("--size", 64, "Message text length in characters.");
         var peer = PeerOption();
         var common = new CommonOptions("5s");
@@ -84,7 +87,7 @@ public static class BenchCommand
                 Publishers = Positive(parseResult.GetValue(publishers), "--publishers"),
                 Rate = Math.Max(0, parseResult.GetValue(rate)),
                 Via = parseResult.GetValue(via) ?? "ws",
-                Window = Positive(parseResult.GetValue(window), "--window"),
+                Window = parseResult.GetValue(window) is { } w ? Positive(w, "--window") : parseResult.GetValue(via) == "http" ? FanoutOptions.HttpWindow : FanoutOptions.WsWindow,
                 Size = Math.Clamp(parseResult.GetValue(size), 24, 2000),
                 Duration = common.Duration(parseResult),
             }).RunAsync(ct)));

@@ -14,8 +14,11 @@ public sealed record FanoutOptions
     public double Rate { get; init; }
     /// <summary>"ws" (frames with acks) or "http" (POST .../messages/).</summary>
     public string Via { get; init; } = "ws";
+    public const int WsWindow = 128;
+    public const int HttpWindow = 8;
+
     /// <summary>Unacknowledged messages a publisher may have in flight (ws), or parallel requests per publisher (http).</summary>
-    public int Window { get; init; } = 32;
+    public int Window { get; init; } = WsWindow;
     public int Size { get; init; } = 64;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
 }
