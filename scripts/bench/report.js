@@ -128,7 +128,7 @@ out(`- Load average (1, 5, 15 min) before: ${args['load-start']}; after: ${args[
 out();
 out('### Method');
 out();
-out(`Every run starts a fresh server (empty database) — Chatire as the published single file (NativeAOT, built by scripts/publish exactly as it ships; the load generator is the same file), or the peer: a minimal broadcast server on the Node \`ws\` package (scripts/bench/peer/server.js) that speaks enough of Chatire's WebSocket protocol v2 (same paths, \`{"type":"message","data":{...,"id"}}\` broadcast to the chat, \`ack\` to the sender) but stores nothing and checks no tokens. Each scenario ran ${args.runs} time(s); tables show the median and min–max. Chatire runs with \`--log-level warning\`, per-user message limits raised out of the way and \`--pbkdf2-iterations 1000\` except for the logins scenario (which uses the default 600,000): the generator registers its users through the API and sign-up cost is not what the other scenarios measure. Messages carry their send time, so latency is end to end (publisher send → subscriber receive, same clock). The 20% run uses --rate ${args.rate} msg/s (20% of Chatire's median flat-out rate).`);
+out(`Every run starts a fresh server (empty database) — Chatire as the published single file (NativeAOT, built by scripts/publish exactly as it ships; the load generator is the same file), or the peer: a minimal broadcast server on the Node \`ws\` package (scripts/bench/peer/server.js) that speaks enough of Chatire's WebSocket protocol v2 (same paths, \`{"type":"message","data":{...,"id"}}\` broadcast to the chat, \`ack\` to the sender) but stores nothing and checks no tokens. Each scenario ran ${args.runs} time(s); tables show the median and min–max. Chatire runs with \`--log-level warning\`, per-user message limits raised out of the way and \`--pbkdf2-iterations 1000\` except for the logins scenario (which uses the default 600,000): the generator registers its users through the API and sign-up cost is not what the other scenarios measure. Messages carry their send time, so latency is end to end (publisher send → subscriber receive, same clock). The generator reads its subscribers and drives its HTTP load from raw sockets, one epoll thread each (as wrk does), so it stays cheaper than the server it measures; a WebSocket publisher keeps up to 128 messages unacknowledged, enough that a flat-out run is limited by the server rather than by the round trip (with 32, Chatire's runs left the server 25–35% idle while the peer's numbers did not change). The 20% run uses --rate ${args.rate} msg/s (20% of Chatire's median flat-out rate).`);
 out();
 out('### Targets');
 out();
@@ -163,13 +163,7 @@ table('Sign-in (POST /auth/jwt/create/, PBKDF2 600,000 iterations, 4 in flight)'
   ['logins /s', 'logins_per_sec'], ['p50 (ms)', 'p50_ms'], ['p99 (ms)', 'p99_ms'], ['failed', 'errors'],
 ], false);
 
-out('### Where the time goes');
-out();
-out('Profiles of the server under these scenarios (perf with DOTNET_PerfMapEnabled=1):');
-out();
-out('- Fan-out: most of the server\'s CPU is in the kernel, sending one TCP segment per WebSocket frame and, on loopback, running the receiving side\'s TCP path in the sender\'s context. HttpListener\'s WebSocket writes every frame with its own send() and offers no way to coalesce frames queued for the same socket, so the cost per delivery is bounded below by one syscall. The generator pays the same per-segment kernel cost on the receiving side, which is why its subscribers are raw sockets read by one poll thread rather than ClientWebSocket loops; compare "server CPU per delivery" rather than raw rates when the generator\'s CPU is near 100%.');
-out('- HTTP reads and posts: SQLite compiles every statement on every call (Microsoft.Data.Sqlite keeps a prepared statement only for the life of one SqliteCommand, and the stores create one per query), so sqlite3RunParser, the planner and the managed wrapper show up prominently beside HttpListener\'s own per-request work.');
-out('- Idle sockets: most of the memory per socket is managed heap held by HttpListener\'s connection and context objects and the socket\'s own loops; the read buffer grows on demand from 512 bytes.');
+out('Where the time goes, and the experiments behind it, is written up under "Where the time goes" below this section.');
 out();
 out('### Commands');
 out();
