@@ -248,6 +248,28 @@ public sealed class ChatsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_RetrySameClientId_CostsNoRateToken_AndIsAnsweredWhenThrottled()
+    {
+        await using var server = await TestServer.StartAsync(s => s with { MessageRate = 1, MessageBurst = 2 });
+        var alice = await server.CreateUserAsync("alice");
+        var uri = await server.Api.CreateChatAsync(alice.Token);
+        var path = $"/api/chats/{uri}/messages/";
+        Task<Reply> Post(string text, string clientId) => server.Api.PostAsync(path, Json(("message", text), ("client_id", clientId)), alice.Token);
+
+        var first = await Post("1", "a"); // the first of two tokens
+        var retry = await Post("1", "a"); // takes the second, finds the stored copy, gives it back
+        var second = await Post("2", "b"); // so this one still has a token
+        var retryThrottled = await Post("1", "a"); // no token left: answered with the stored copy
+        var throttled = await Post("3", "c");
+
+        Assert.Equal([200, 200, 200, 200], new[] { first, retry, second, retryThrottled }.Select(r => r.Code));
+        Assert.Equal(first.Body["id"]!.GetValue<long>(), retry.Body["id"]!.GetValue<long>());
+        Assert.Equal(first.Body["id"]!.GetValue<long>(), retryThrottled.Body["id"]!.GetValue<long>());
+        Assert.Equal(429, throttled.Code);
+        Assert.Equal(2, (await server.Api.GetAsync(path, alice.Token)).Body["messages"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task Post_OverRateLimit_Returns429WithRetryAfter()
     {
         await using var server = await TestServer.StartAsync(s => s with { MessageRate = 1, MessageBurst = 2 });
