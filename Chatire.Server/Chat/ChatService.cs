@@ -68,36 +68,46 @@ public sealed class ChatService
         return View(c, chat);
     });
 
-    /// <summary>The chat by uri, or 404.</summary>
-    public Core.Chat Find(string uri) => _chats.FindByUri(uri) ?? throw ApiException.NotFound();
-
-    public bool IsMember(Core.Chat chat, long userId) => _chats.IsMember(chat.Id, userId);
-
     /// <summary>
-    /// The chat by uri for a member: 404 when unknown, 403 for a non-member. Positive answers are
-    /// remembered for <see cref="LookupLifetime"/> (chats are never changed, and only joins change
-    /// membership in this process); a removal made by another process, such as the CLI deleting a
-    /// user, is seen within that time, as with tokens.
+    /// The chat by uri, or 404. Chats never change once created, so an answer is remembered for
+    /// <see cref="LookupLifetime"/> (a chat deleted by another process, with its owner, is seen within
+    /// that time, as with tokens).
     /// </summary>
-    public Core.Chat FindForMember(string uri, User user)
+    public Core.Chat Find(string uri)
     {
         if (!_chatsByUri.TryGet(uri, out var chat))
         {
-            chat = Find(uri);
+            chat = _chats.FindByUri(uri) ?? throw ApiException.NotFound();
             _chatsByUri.Set(uri, chat);
         }
 
-        if (!_members.TryGet((chat.Id, user.Id), out _))
-        {
-            if (!IsMember(chat, user.Id))
-            {
-                throw ApiException.Forbidden();
-            }
+        return chat;
+    }
 
-            _members.Set((chat.Id, user.Id), true);
+    /// <summary>Whether the user is a member. A yes is remembered for <see cref="LookupLifetime"/>: in
+    /// this process only joins change membership; a removal by another process (the CLI deleting a
+    /// user) is seen within that time.</summary>
+    public bool IsMember(Core.Chat chat, long userId)
+    {
+        if (_members.TryGet((chat.Id, userId), out _))
+        {
+            return true;
         }
 
-        return chat;
+        if (!_chats.IsMember(chat.Id, userId))
+        {
+            return false;
+        }
+
+        _members.Set((chat.Id, userId), true);
+        return true;
+    }
+
+    /// <summary>The chat by uri for a member: 404 when unknown, 403 for a non-member.</summary>
+    public Core.Chat FindForMember(string uri, User user)
+    {
+        var chat = Find(uri);
+        return IsMember(chat, user.Id) ? chat : throw ApiException.Forbidden();
     }
 
     /// <summary>Joins the caller, or (owner only) the user named by <paramref name="username"/>.
