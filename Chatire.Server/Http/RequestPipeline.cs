@@ -155,7 +155,9 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
                     throw new TimeoutException();
                 }
 
-                var read = await stream.ReadAsync(buffer.AsMemory(length)).AsTask().WaitAsync(remaining).ConfigureAwait(false);
+                // A body that is already here (the usual case) is read at once, with no deadline timer.
+                var reading = stream.ReadAsync(buffer.AsMemory(length));
+                var read = reading.IsCompleted ? reading.GetAwaiter().GetResult() : await reading.AsTask().WaitAsync(remaining).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
