@@ -10,6 +10,7 @@ namespace Chatire.Bench;
 internal sealed partial class Epoll : IDisposable
 {
     private const int EpollCtlAdd = 1;
+    private const int EpollCtlDel = 2;
     private const uint EpollIn = 0x001;
 
     // struct epoll_event is packed on x86-64 (12 bytes), naturally aligned elsewhere (16 bytes).
@@ -44,6 +45,14 @@ internal sealed partial class Epoll : IDisposable
         {
             throw new BenchException($"epoll_ctl failed ({Marshal.GetLastPInvokeError()}).");
         }
+    }
+
+    /// <summary>Stops watching <paramref name="fd"/> (a socket that ended would otherwise be reported ready forever).</summary>
+    public void Remove(int fd)
+    {
+        Span<byte> ev = stackalloc byte[16];
+        ev.Clear();
+        _ = epoll_ctl(_fd, EpollCtlDel, fd, ref MemoryMarshal.GetReference(ev));
     }
 
     /// <summary>Waits up to <paramref name="timeoutMs"/> and writes the ready tokens; returns how many.</summary>

@@ -112,6 +112,7 @@ public sealed class HttpLoad : IDisposable
                 if (stop.IsCancellationRequested)
                 {
                     connection.Done = true;
+                    epoll?.Remove((int)connection.Socket!.Handle);
                     active--;
                 }
                 else

@@ -137,6 +137,7 @@ public sealed class RawSubscribers : IDisposable
                 var entry = entries[ready[i]];
                 if (entry.Ending is null && !ReceiveInto(entry))
                 {
+                    epoll.Remove((int)entry.Socket.Handle);
                     open--;
                 }
             }
