@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Chatire.Configuration;
@@ -17,7 +16,7 @@ public sealed class TokenService(Database database, TokenStore tokens, UserStore
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentDictionary<string, CachedToken> _cache = new();
+    private readonly ExpiringCache<string, CachedToken> _cache = new(CacheLifetime, clock);
     private ISessionEvents _events = NoSessionEvents.Instance;
 
     public void Subscribe(ISessionEvents events) => _events = events;
@@ -91,17 +90,11 @@ public sealed class TokenService(Database database, TokenStore tokens, UserStore
         var hash = HashOf(token);
         var key = Convert.ToHexString(hash);
         var now = clock.UtcNow;
-        if (!_cache.TryGetValue(key, out var cached) || now - cached.CheckedAt > CacheLifetime || now < cached.CheckedAt)
+        if (!_cache.TryGet(key, out var cached))
         {
             var record = tokens.FindByHash(hash);
-            var user = record is null ? null : users.FindById(record.UserId);
-            cached = new CachedToken(record, user, now);
-            if (_cache.Count > 100_000)
-            {
-                _cache.Clear();
-            }
-
-            _cache[key] = cached;
+            cached = new CachedToken(record, record is null ? null : users.FindById(record.UserId));
+            _cache.Set(key, cached);
         }
 
         if (cached.Record is null || cached.User is null || cached.Record.Revoked is not null || cached.Record.Expires <= now)
@@ -290,5 +283,5 @@ public sealed class TokenService(Database database, TokenStore tokens, UserStore
         _events.TokensRevoked(userId, familyIds.Contains);
     }
 
-    private sealed record CachedToken(TokenRecord? Record, User? User, DateTimeOffset CheckedAt);
+    private sealed record CachedToken(TokenRecord? Record, User? User);
 }

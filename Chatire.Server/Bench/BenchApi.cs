@@ -85,15 +85,6 @@ public sealed class BenchApi : IDisposable
         return json.RootElement.GetProperty("id").GetInt64();
     }
 
-    /// <summary>GET a page of history; returns how many messages it held.</summary>
-    public async Task<int> ReadHistoryAsync(string token, string uri, int limit, CancellationToken ct)
-    {
-        using var response = await SendAsync(HttpMethod.Get, $"/api/chats/{uri}/messages/?limit={limit}", token, null, ct).ConfigureAwait(false);
-        await EnsureAsync(response, "reading history").ConfigureAwait(false);
-        using var json = await ReadJsonAsync(response, ct).ConfigureAwait(false);
-        return json.RootElement.GetProperty("messages").GetArrayLength();
-    }
-
     /// <summary>The server's resident memory: /proc when its pid is known and local, else /metrics.</summary>
     public async Task<long?> ServerRssAsync(CancellationToken ct)
     {
@@ -161,6 +152,14 @@ public sealed class BenchApi : IDisposable
 
     private static HttpContent Body(Action<Utf8JsonWriter> write)
     {
+        var content = new ByteArrayContent(JsonObject(write));
+        content.Headers.ContentType = Json;
+        return content;
+    }
+
+    /// <summary>A JSON object written by <paramref name="write"/>, as UTF-8 bytes.</summary>
+    public static byte[] JsonObject(Action<Utf8JsonWriter> write)
+    {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -169,9 +168,7 @@ public sealed class BenchApi : IDisposable
             writer.WriteEndObject();
         }
 
-        var content = new ByteArrayContent(buffer.WrittenSpan.ToArray());
-        content.Headers.ContentType = Json;
-        return content;
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)

@@ -14,8 +14,8 @@ public sealed class ChatService
 {
     public const int DefaultHistoryLimit = 100;
     public static readonly TimeSpan LookupLifetime = TimeSpan.FromSeconds(1);
-    private readonly ExpiringCache<string, Core.Chat> _chatsByUri = new(LookupLifetime);
-    private readonly ExpiringCache<(long ChatId, long UserId), bool> _members = new(LookupLifetime);
+    private readonly ExpiringCache<string, Core.Chat> _chatsByUri;
+    private readonly ExpiringCache<(long ChatId, long UserId), bool> _members;
     public const int MaxHistoryLimit = 1000;
     public const int MaxReplay = 10_000;
 
@@ -37,6 +37,8 @@ public sealed class ChatService
         _rate = rate;
         _clock = clock;
         _sequencer = new MessageSequencer();
+        _chatsByUri = new(LookupLifetime, clock);
+        _members = new(LookupLifetime, clock);
     }
 
     /// <summary>Sets who hears about new messages (the realtime hub).</summary>

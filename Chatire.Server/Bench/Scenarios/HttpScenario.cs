@@ -96,19 +96,12 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
         return result;
     }
 
-    private static byte[] PostRequest(BenchTarget target, string token, string uri, string text, string clientId)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+    private static byte[] PostRequest(BenchTarget target, string token, string uri, string text, string clientId) =>
+        HttpLoad.Request(target, "POST", $"/api/chats/{uri}/messages/", token, BenchApi.JsonObject(w =>
         {
-            writer.WriteStartObject();
-            writer.WriteString("message", text);
-            writer.WriteString("client_id", clientId);
-            writer.WriteEndObject();
-        }
-
-        return HttpLoad.Request(target, "POST", $"/api/chats/{uri}/messages/", token, buffer.WrittenSpan);
-    }
+            w.WriteString("message", text);
+            w.WriteString("client_id", clientId);
+        }));
 
     private static void Expect(string what, int status, ReadOnlySpan<byte> body, int expected)
     {
