@@ -12,7 +12,8 @@ public sealed class ListeningLogTests
         await using var server = await TestServer.StartAsync(s => s with { Host = "+" });
         var port = server.Server.Port;
 
-        var line = Assert.Single(server.Logs.Lines, l => l.Contains("Chatire listening on", StringComparison.Ordinal));
+        // The capture quotes string properties; the console does not.
+        var line = Assert.Single(server.Logs.Lines, l => l.Contains("Chatire listening on", StringComparison.Ordinal)).Replace("\"", "", StringComparison.Ordinal);
         Assert.Contains($"0.0.0.0:{port} (IPv4, every interface)", line);
         Assert.Contains($"open http://localhost:{port}/", line);
         Assert.DoesNotContain("*", line);
@@ -24,7 +25,8 @@ public sealed class ListeningLogTests
         await using var server = await TestServer.StartAsync();
         var port = server.Server.Port;
 
-        var line = Assert.Single(server.Logs.Lines, l => l.Contains("Chatire listening on", StringComparison.Ordinal));
+        // The capture quotes string properties; the console does not.
+        var line = Assert.Single(server.Logs.Lines, l => l.Contains("Chatire listening on", StringComparison.Ordinal)).Replace("\"", "", StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port} (IPv4 loopback)", line);
         Assert.Contains($"open http://localhost:{port}/", line);
     }

@@ -156,7 +156,7 @@ public sealed class SettingsTests : IDisposable
     [InlineData("token-lifetime", "1w")]
     [InlineData("access-lifetime", "90")]
     [InlineData("access-lifetime", "01:00:00")]
-    [InlineData("refresh-lifetime", "1.5d")]
+    [InlineData("token-lifetime", "1.5d")]
     [InlineData("ping-interval", "30S")]
     [InlineData("max-body", "64kb")]
     [InlineData("max-body", "65536")]
