@@ -21,18 +21,14 @@ public sealed class ListenerHost
     private int _inFlight = 1;
     private volatile bool _stopping;
 
-    private ListenerHost(HttpListener listener, ILogger log, int port, IReadOnlyList<string> prefixes)
+    private ListenerHost(HttpListener listener, ILogger log, int port)
     {
         _listener = listener;
         _log = log;
         Port = port;
-        Prefixes = prefixes;
     }
 
     public int Port { get; }
-
-    /// <summary>The prefixes registered with the listener, as it was given them.</summary>
-    public IReadOnlyList<string> Prefixes { get; }
 
     /// <summary>Binds the port (throws <see cref="ServerStartException"/> when it cannot). Connections
     /// wait in the backlog until <see cref="Serve"/>.</summary>
@@ -51,7 +47,7 @@ public sealed class ListenerHost
                 }
 
                 listener.Start();
-                return new ListenerHost(listener, log, port, prefixes);
+                return new ListenerHost(listener, log, port);
             }
             catch (ArgumentNullException) when (attempt < 5)
             {
