@@ -57,7 +57,7 @@ public sealed class ListenerHost
             catch (HttpListenerException ex)
             {
                 listener.Close();
-                throw new ServerStartException($"Cannot listen on {host}:{port}: {ex.Message}. Is another program using port {port}?", ex);
+                throw new ServerStartException($"Cannot listen on {host}:{port}: {ex.Message.TrimEnd('.')}. Is another program using port {port}?", ex);
             }
             catch (ArgumentException ex)
             {
