@@ -35,10 +35,15 @@ public static class DbCommand
               chatire db backup /var/backups/chatire.db --force
               chatire db backup backup.db --db /var/lib/chatire/chatire.db
             """) { file, force };
-        var settings = SettingOptions.AddTo(command, [SettingNames.Db]);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Data);
         command.SetAction(async (parseResult, _) =>
         {
             var (_, resolved) = settings.Resolve(parseResult, console);
+            if (!DatabaseFile.Exists(resolved.DatabasePath))
+            {
+                throw new CliException(DatabaseFile.Missing(resolved.DatabasePath));
+            }
+
             var destination = Path.GetFullPath(parseResult.GetValue(file)!);
             int version;
             try
@@ -67,7 +72,7 @@ public static class DbCommand
               chatire db check
               chatire db check --db /var/backups/chatire.db
             """);
-        var settings = SettingOptions.AddTo(command, [SettingNames.Db]);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Data);
         command.SetAction(async (parseResult, _) =>
         {
             var (_, resolved) = settings.Resolve(parseResult, console);

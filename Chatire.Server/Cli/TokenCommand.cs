@@ -32,7 +32,7 @@ public static class TokenCommand
         var lifetime = new Option<string?>("--lifetime") { Description = "How long the token lives, e.g. 12h or 30d [default: --token-lifetime].", HelpName = "DURATION" };
         var label = new Option<string?>("--label") { Description = "A note to recognise the token by in 'token list'." };
         var command = new Command("create", "Create an auth token and print it once.\n\nExamples:\n  chatire token create alice --lifetime 30d --label deploy-bot") { user, lifetime, label };
-        var settings = SettingOptions.AddTo(command, [SettingNames.Db, SettingNames.TokenLifetime]);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Tokens);
         command.SetAction(async (parseResult, _) =>
         {
             TimeSpan? life = null;
@@ -40,7 +40,7 @@ public static class TokenCommand
             {
                 if (!SettingParsers.TryParseDuration(text, out var parsed) || parsed < TimeSpan.FromSeconds(1))
                 {
-                    throw new CliException($"--lifetime must be a duration such as 12h or 30d, not \"{text}\".", ExitCodes.Usage);
+                    throw new CliException($"--lifetime must be {SettingParsers.DurationForms}; not \"{text}\".", ExitCodes.Usage);
                 }
 
                 life = parsed;
@@ -61,7 +61,7 @@ public static class TokenCommand
         var user = new Option<string?>("--user") { Description = "Only this user's tokens." };
         var all = new Option<bool>("--all") { Description = "Include revoked and expired tokens." };
         var command = new Command("list", "List tokens (ids, kinds, labels, expiry; never the tokens themselves).\n\nExamples:\n  chatire token list --user alice") { user, all };
-        var settings = SettingOptions.AddTo(command, [SettingNames.Db]);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Data);
         command.SetAction(async (parseResult, _) =>
         {
             await using var context = AdminContext.Open(settings, parseResult, console);
@@ -92,7 +92,7 @@ public static class TokenCommand
         var id = new Argument<long?>("id") { Description = "The token id (from 'token list').", Arity = ArgumentArity.ZeroOrOne };
         var user = new Option<string?>("--user") { Description = "Revoke every token of this user instead." };
         var command = new Command("revoke", "Revoke one token, or all of a user's.\n\nExamples:\n  chatire token revoke 12\n  chatire token revoke --user alice") { id, user };
-        var settings = SettingOptions.AddTo(command, [SettingNames.Db]);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Data);
         command.SetAction(async (parseResult, _) =>
         {
             var tokenId = parseResult.GetValue(id);

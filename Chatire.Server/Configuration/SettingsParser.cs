@@ -58,6 +58,11 @@ public static class SettingsParser
             }
         }
 
+        if (settings.Host.Contains(':', StringComparison.Ordinal))
+        {
+            errors.Add($"The setting host cannot be an IPv6 address (\"{settings.Host}\"): the listener binds IPv4 only. Use + (every IPv4 interface) or an IPv4 address, and a reverse proxy for IPv6 (see docs/operations.md).");
+        }
+
         if (string.IsNullOrWhiteSpace(settings.DatabasePath))
         {
             errors.Add("The setting db must name a database file.");
@@ -134,7 +139,7 @@ public static class SettingsParser
             var text = values[definition].Trim();
             if (!SettingParsers.TryParseDuration(text, out var value) || value < min)
             {
-                errors.Add($"{Describe(definition)} must be a duration of at least {SettingParsers.FormatDuration(min)} such as 90s, 15m, 24h or 30d, not \"{text}\".");
+                errors.Add($"{Describe(definition)} must be a duration of at least {SettingParsers.FormatDuration(min)}: {SettingParsers.DurationForms}; not \"{text}\".");
                 return min;
             }
 
@@ -146,7 +151,7 @@ public static class SettingsParser
             var text = values[definition].Trim();
             if (!SettingParsers.TryParseSize(text, out var value) || value < min || value > max)
             {
-                errors.Add($"{Describe(definition)} must be a size from {min} bytes to {max / 1024 / 1024} MiB such as 64KiB or 1MiB, not \"{text}\".");
+                errors.Add($"{Describe(definition)} must be a size from {min}B to {max / 1024 / 1024}MiB: {SettingParsers.SizeForms}; not \"{text}\".");
                 return min;
             }
 

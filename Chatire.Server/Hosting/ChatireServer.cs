@@ -19,20 +19,28 @@ namespace Chatire.Hosting;
 /// </summary>
 public sealed class ChatireServer : IAsyncDisposable
 {
-    private readonly List<ListenerHost> _listeners = [];
+    private readonly List<ListenerHost> _listeners;
     private readonly Housekeeping _housekeeping;
     private readonly bool _ownsLogger;
+    private bool _serving;
     private int _stopped;
 
-    private ChatireServer(ChatireSettings settings, ServerOptions options, ILogger log, bool ownsLogger)
+    private ChatireServer(ChatireSettings settings, ServerOptions options, ILogger log, bool ownsLogger, List<ListenerHost> listeners)
     {
         Settings = settings;
         Clock = options.Clock;
         Log = log;
         _ownsLogger = ownsLogger;
+        _listeners = listeners;
         Options = options;
 
+        var created = !settings.DatabasePath.Contains("://", StringComparison.Ordinal) && !File.Exists(settings.DatabasePath);
         Database = Database.Open(settings.DatabasePath, settings.Synchronous);
+        if (created)
+        {
+            log.Information("Created new database {Database}", Database.Path);
+        }
+
         Users = new UserStore(Database);
         TokenStore = new TokenStore(Database);
         Tokens = new TokenService(Database, TokenStore, Users, settings, Clock);
@@ -83,9 +91,17 @@ public sealed class ChatireServer : IAsyncDisposable
         var ownsLogger = options.Logger is null;
         var log = options.Logger ?? Logging.Create(settings);
         ChatireServer? server = null;
+        var listeners = new List<ListenerHost>();
         try
         {
-            server = new ChatireServer(settings, options, log, ownsLogger);
+            // The ports first: a server that cannot listen must not create or migrate its database.
+            listeners.Add(ListenerHost.Bind(settings.Host, settings.Port, log));
+            if (settings.WsPort is { } wsPort)
+            {
+                listeners.Add(ListenerHost.Bind(settings.Host, wsPort, log));
+            }
+
+            server = new ChatireServer(settings, options, log, ownsLogger, listeners);
             server.Start();
             return Task.FromResult(server);
         }
@@ -95,9 +111,17 @@ public sealed class ChatireServer : IAsyncDisposable
             {
                 server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
-            else if (ownsLogger)
+            else
             {
-                (log as IDisposable)?.Dispose();
+                foreach (var listener in listeners)
+                {
+                    listener.StopAsync(TimeSpan.Zero).GetAwaiter().GetResult();
+                }
+
+                if (ownsLogger)
+                {
+                    (log as IDisposable)?.Dispose();
+                }
             }
 
             throw;
@@ -120,16 +144,17 @@ public sealed class ChatireServer : IAsyncDisposable
         var routes = RouteTable = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
         var authenticator = new TokenAuthenticator(Tokens);
         var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
-        _listeners.Add(ListenerHost.Start(Settings.Host, Settings.Port, main, Log));
-        if (Settings.WsPort is { } wsPort)
+        _listeners[0].Serve(main);
+        if (Settings.WsPort is not null)
         {
             var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
-            _listeners.Add(ListenerHost.Start(Settings.Host, wsPort, socketsOnly, Log));
+            _listeners[1].Serve(socketsOnly);
         }
 
+        _serving = true;
         _housekeeping.Start();
-        Log.Information("Chatire listening on http://{Host}:{Port}/{WsPort} with database {Database}",
-            Settings.Host == "+" ? "*" : Settings.Host, Port, WsPort is { } p ? $" (WebSockets also on port {p})" : "", Database.Path);
+        Log.Information("Chatire listening on {Bound}{WsPort} with database {Database}; open {Url}",
+            ListenPrefixes.BoundAddress(Settings.Host, Port), WsPort is { } p ? $", WebSockets also on port {p}" : "", Database.Path, ListenPrefixes.BrowserUrl(Settings.Host, Port));
     }
 
     /// <summary>Stops accepting, closes sockets with 1001, waits for requests in flight, closes the database.</summary>
@@ -155,8 +180,9 @@ public sealed class ChatireServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_listeners.Count == 0 && Interlocked.Exchange(ref _stopped, 1) == 0)
+        if (!_serving && Interlocked.Exchange(ref _stopped, 1) == 0)
         {
+            await Task.WhenAll(_listeners.Select(l => l.StopAsync(TimeSpan.Zero))).ConfigureAwait(false);
             await _housekeeping.StopAsync().ConfigureAwait(false);
             await Database.DisposeAsync().ConfigureAwait(false);
             if (_ownsLogger)

@@ -26,7 +26,7 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
         }
         catch (ApiException ex)
         {
-            response = ErrorResponse(ex);
+            response = ErrorResponse(JsonSentAsForm.Explain(ex, context));
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
         {

@@ -49,6 +49,7 @@ public sealed class ServeCommandTests : IDisposable
             Assert.Equal(1, result.ExitCode);
             Assert.Contains($"port {port}", result.Error);
             Assert.DoesNotContain("   at ", result.Error);
+            Assert.False(File.Exists(Path.Combine(_directory, "x.db")), "the database was created although the server could not listen");
         }
         finally
         {
@@ -90,6 +91,61 @@ public sealed class ServeCommandTests : IDisposable
             Assert.Equal(0, result.ExitCode);
             Assert.Contains("Examples:", result.Out);
         }
+    }
+
+    [Theory]
+    [InlineData("user list")]
+    [InlineData("user deactivate")]
+    [InlineData("user activate")]
+    [InlineData("user delete")]
+    [InlineData("token list")]
+    [InlineData("token revoke")]
+    [InlineData("db backup")]
+    [InlineData("db check")]
+    public async Task Help_DataCommand_ListsOnlyTheDatabaseSetting(string command)
+    {
+        var result = await CliRunner.RunAsync([.. command.Split(' '), "--help"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("--db", result.Out);
+        Assert.DoesNotContain("--pbkdf2-iterations", result.Out);
+        Assert.DoesNotContain("--port", result.Out);
+        Assert.DoesNotContain("--token-lifetime", result.Out);
+    }
+
+    [Theory]
+    [InlineData("user create", "--pbkdf2-iterations")]
+    [InlineData("user set-password", "--pbkdf2-iterations")]
+    [InlineData("token create", "--token-lifetime")]
+    [InlineData("serve", "--port")]
+    public async Task Help_Command_ListsTheSettingItUses(string command, string flag)
+    {
+        var result = await CliRunner.RunAsync([.. command.Split(' '), "--help"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(flag, result.Out);
+        Assert.Equal(command == "serve", result.Out.Contains("--max-body", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Typo_Server_SaysUnrecognizedFirstAndSuggestsServe()
+    {
+        var result = await CliRunner.RunAsync(["server"]);
+
+        Assert.Equal(2, result.ExitCode);
+        var first = result.Error.Split('\n')[0];
+        Assert.Contains("'server'", first);
+        Assert.Contains("Did you mean 'serve'?", first);
+    }
+
+    [Fact]
+    public async Task Serve_IPv6Host_RefusedBeforeBinding()
+    {
+        var result = await CliRunner.RunAsync(["serve", "--host", "::", "--db", Path.Combine(_directory, "x.db")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("The setting host cannot be an IPv6 address", result.Error);
+        Assert.False(File.Exists(Path.Combine(_directory, "x.db")));
     }
 
     [Fact]

@@ -9,6 +9,7 @@ namespace Chatire.Tests.Infrastructure;
 public sealed class LogCapture : ILogEventSink
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly SemaphoreSlim _written = new(0);
 
     public LogCapture()
     {
@@ -30,5 +31,22 @@ public sealed class LogCapture : ILogEventSink
         }
 
         _lines.Enqueue($"[{logEvent.Level}] {text}");
+        _written.Release();
+    }
+
+    /// <summary>Waits until a line matching <paramref name="match"/> has been written (false after <paramref name="timeout"/>).</summary>
+    public async Task<bool> WaitForAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!_lines.Any(match))
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !await _written.WaitAsync(left))
+            {
+                return _lines.Any(match);
+            }
+        }
+
+        return true;
     }
 }
