@@ -15,7 +15,7 @@ public sealed class AdminContext : IAsyncDisposable
         Database = database;
         Users = new UserStore(database);
         Tokens = new TokenService(database, new TokenStore(database), Users, settings, SystemClock.Instance);
-        Accounts = new AccountService(Users, Tokens, new PasswordHasher(settings.Pbkdf2Iterations), SystemClock.Instance);
+        Accounts = new AccountService(Users, Tokens, new PasswordHasher(settings.BcryptCost, Serilog.Core.Logger.None), SystemClock.Instance);
     }
 
     public ChatireSettings Settings { get; }
@@ -25,7 +25,7 @@ public sealed class AdminContext : IAsyncDisposable
     public AccountService Accounts { get; }
 
     /// <summary>The settings flags admin commands take.</summary>
-    public static readonly SettingDefinition[] Flags = [SettingNames.Db, SettingNames.Pbkdf2Iterations];
+    public static readonly SettingDefinition[] Flags = [SettingNames.Db, SettingNames.BcryptCost];
 
     public static AdminContext Open(SettingOptions options, ParseResult parseResult, CliConsole console)
     {
