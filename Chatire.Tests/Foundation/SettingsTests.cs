@@ -52,7 +52,7 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(30), settings.PingInterval);
         Assert.Equal(64 * 1024, settings.MaxBodyBytes);
         Assert.Equal(16 * 1024, settings.MaxFrameBytes);
-        Assert.Equal(600_000, settings.Pbkdf2Iterations);
+        Assert.Equal(10, settings.BcryptCost);
         Assert.Equal("FULL", settings.Synchronous);
         Assert.True(settings.RegistrationOpen);
         Assert.True(settings.WebClient);
