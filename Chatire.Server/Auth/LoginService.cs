@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Chatire.Core;
 using Chatire.Storage;
@@ -15,9 +14,8 @@ public sealed class LoginService(UserStore users, TokenService tokens, PasswordH
 {
     public const string InvalidCredentials = "Unable to log in with provided credentials.";
 
-    // A hash no password matches, with the configured cost, so an unknown user costs one real PBKDF2 run.
-    private readonly string _dummyHash =
-        $"pbkdf2_sha256${hasher.Iterations}${Convert.ToHexString(RandomNumberGenerator.GetBytes(11))}${Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}";
+    // A hash no password matches, at the configured cost, so an unknown user costs one real bcrypt run.
+    private readonly string _dummyHash = hasher.NewDummyHash();
 
     /// <summary>The user when the credentials are right and the account active.</summary>
     /// <exception cref="ApiException">429 when throttled; 400 non_field_errors otherwise.</exception>
@@ -30,7 +28,7 @@ public sealed class LoginService(UserStore users, TokenService tokens, PasswordH
 
         var user = users.FindByUsername(username);
         var hash = user?.PasswordHash ?? _dummyHash;
-        var matches = await workers.RunAsync(() => PasswordHasher.Verify(password, hash)).ConfigureAwait(false);
+        var matches = await workers.RunAsync(() => hasher.Verify(password, hash)).ConfigureAwait(false);
         if (user is null || !matches || !user.IsActive)
         {
             throttle.RecordFailure(username, clientAddress);
@@ -52,7 +50,7 @@ public sealed class LoginService(UserStore users, TokenService tokens, PasswordH
 
     /// <summary>Checks the password of a known user (current_password), on the password threads.</summary>
     public Task<bool> CheckPasswordAsync(User user, string password) =>
-        workers.RunAsync(() => PasswordHasher.Verify(password, user.PasswordHash));
+        workers.RunAsync(() => hasher.Verify(password, user.PasswordHash));
 
     /// <summary>A user name as typed, made safe for one log line (no control characters, bounded).</summary>
     public static string ForLog(string username)

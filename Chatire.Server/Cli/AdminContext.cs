@@ -15,7 +15,7 @@ public sealed class AdminContext : IAsyncDisposable
         Database = database;
         Users = new UserStore(database);
         Tokens = new TokenService(database, new TokenStore(database), Users, settings, SystemClock.Instance);
-        Accounts = new AccountService(Users, Tokens, new PasswordHasher(settings.Pbkdf2Iterations), SystemClock.Instance);
+        Accounts = new AccountService(Users, Tokens, new PasswordHasher(settings.BcryptCost, Serilog.Core.Logger.None), SystemClock.Instance);
     }
 
     public ChatireSettings Settings { get; }

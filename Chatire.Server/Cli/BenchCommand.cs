@@ -28,7 +28,7 @@ public static class BenchCommand
                            server's resident memory per socket.
               http         Keep-alive HTTP load on history reads and message posts: requests/s, latency.
               logins       Sign-ins (POST /auth/jwt/create/) under concurrency: logins/s and latency
-                           (bound by PBKDF2, by design).
+                           (bound by bcrypt, by design).
               reconnect    Subscribers drop and resume with ?since= while messages flow: time to catch
                            up, lost and duplicated deliveries.
 
@@ -165,7 +165,7 @@ public static class BenchCommand
         var common = new CommonOptions("5s");
         var command = new Command("logins", """
             Sign-ins under concurrency (POST /auth/jwt/create/ with the right password). Each one
-            costs a PBKDF2 hash at the server's --pbkdf2-iterations, so this measures that cost by
+            costs a bcrypt hash at the server's --bcrypt-cost, so this measures that cost by
             design. Reports logins/s and latency; failures count as errors.
 
             Examples:

@@ -13,7 +13,7 @@ public static class CommandSettings
     public static IReadOnlyList<SettingDefinition> Data { get; } = [SettingNames.Db];
 
     /// <summary>Commands that hash a new password (<c>user create|set-password</c>).</summary>
-    public static IReadOnlyList<SettingDefinition> Passwords { get; } = [SettingNames.Db, SettingNames.Pbkdf2Iterations];
+    public static IReadOnlyList<SettingDefinition> Passwords { get; } = [SettingNames.Db, SettingNames.BcryptCost];
 
     /// <summary><c>token create</c>: the default lifetime of a new token.</summary>
     public static IReadOnlyList<SettingDefinition> Tokens { get; } = [SettingNames.Db, SettingNames.TokenLifetime];

@@ -30,7 +30,7 @@ public sealed record ChatireSettings
     public int LoginLimitUser { get; init; } = 100;
     /// <summary>"FULL" or "NORMAL": SQLite's synchronous level.</summary>
     public string Synchronous { get; init; } = "FULL";
-    public int Pbkdf2Iterations { get; init; } = 600_000;
+    public int BcryptCost { get; init; } = 10;
     public string LogLevel { get; init; } = "information";
     public string LogFormat { get; init; } = "text";
     public string? LogFile { get; init; }

@@ -39,7 +39,7 @@ public static class SettingsParser
             LoginLimitAddress = reader.Int(LoginLimitAddress, 1, 1_000_000),
             LoginLimitUser = reader.Int(LoginLimitUser, 1, 1_000_000),
             Synchronous = reader.OneOf(Durability, "full", "normal").ToUpperInvariant(),
-            Pbkdf2Iterations = reader.Int(Pbkdf2Iterations, 1, 100_000_000),
+            BcryptCost = reader.Int(BcryptCost, 4, 31),
             LogLevel = reader.OneOf(LogLevel, LogLevels),
             LogFormat = reader.OneOf(LogFormat, "text", "json"),
             LogFile = reader.OptionalText(LogFile),

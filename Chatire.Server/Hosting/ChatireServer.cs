@@ -44,7 +44,7 @@ public sealed class ChatireServer : IAsyncDisposable
         Users = new UserStore(Database);
         TokenStore = new TokenStore(Database);
         Tokens = new TokenService(Database, TokenStore, Users, settings, Clock);
-        Hasher = new PasswordHasher(settings.Pbkdf2Iterations);
+        Hasher = new PasswordHasher(settings.BcryptCost, log);
         Metrics = new Metrics();
         Chats = new ChatService(Database, new ChatStore(Database), new MessageStore(Database), Users,
             new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock);

@@ -69,6 +69,40 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_Pbkdf2IterationsFlag_Exit2SayingBcryptCostReplacedIt()
+    {
+        var result = await CliRunner.RunAsync(["serve", "--pbkdf2-iterations", "600000", "--db", Path.Combine(_directory, "x.db"), "--config", WriteEmptyConfig()]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("The setting pbkdf2-iterations (from --pbkdf2-iterations) was replaced by bcrypt-cost", result.Error);
+        Assert.False(File.Exists(Path.Combine(_directory, "x.db")));
+    }
+
+    [Fact]
+    public async Task UserCreate_Pbkdf2IterationsVariable_Exit2SayingBcryptCostReplacedIt()
+    {
+        var result = await CliRunner.RunAsync(["user", "create", "alice", "--password-stdin", "--db", Path.Combine(_directory, "x.db"), "--config", WriteEmptyConfig()],
+            "Tr0ub4dor&3-horse\n", new Dictionary<string, string> { ["CHATIRE_PBKDF2_ITERATIONS"] = "1000" });
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("The setting pbkdf2-iterations (from CHATIRE_PBKDF2_ITERATIONS) was replaced by bcrypt-cost", result.Error);
+        Assert.False(File.Exists(Path.Combine(_directory, "x.db")));
+    }
+
+    [Fact]
+    public async Task ConfigPrint_BcryptCost_ShownWithItsSource()
+    {
+        var defaults = await CliRunner.RunAsync(["config", "print", "--config", WriteEmptyConfig()]);
+        var fromVariable = await CliRunner.RunAsync(["config", "print", "--config", WriteEmptyConfig()],
+            environment: new Dictionary<string, string> { ["CHATIRE_BCRYPT_COST"] = "12" });
+
+        Assert.Equal(0, defaults.ExitCode);
+        Assert.Matches(@"^bcrypt-cost +10 +default", defaults.Out.Split('\n').Single(l => l.StartsWith("bcrypt-cost ", StringComparison.Ordinal)));
+        Assert.Matches(@"^bcrypt-cost +12 +env CHATIRE_BCRYPT_COST", fromVariable.Out.Split('\n').Single(l => l.StartsWith("bcrypt-cost ", StringComparison.Ordinal)));
+        Assert.DoesNotContain("pbkdf2", defaults.Out + defaults.Error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task ConfigPrint_EnvAndFlag_SaysWhereThePortCameFrom()
     {
         var result = await CliRunner.RunAsync(["config", "print", "--port", "9100", "--config", WriteEmptyConfig()],
@@ -108,14 +142,14 @@ public sealed class ServeCommandTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("--db", result.Out);
-        Assert.DoesNotContain("--pbkdf2-iterations", result.Out);
+        Assert.DoesNotContain("--bcrypt-cost", result.Out);
         Assert.DoesNotContain("--port", result.Out);
         Assert.DoesNotContain("--token-lifetime", result.Out);
     }
 
     [Theory]
-    [InlineData("user create", "--pbkdf2-iterations")]
-    [InlineData("user set-password", "--pbkdf2-iterations")]
+    [InlineData("user create", "--bcrypt-cost")]
+    [InlineData("user set-password", "--bcrypt-cost")]
     [InlineData("token create", "--token-lifetime")]
     [InlineData("serve", "--port")]
     public async Task Help_Command_ListsTheSettingItUses(string command, string flag)

@@ -52,7 +52,7 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(30), settings.PingInterval);
         Assert.Equal(64 * 1024, settings.MaxBodyBytes);
         Assert.Equal(16 * 1024, settings.MaxFrameBytes);
-        Assert.Equal(600_000, settings.Pbkdf2Iterations);
+        Assert.Equal(10, settings.BcryptCost);
         Assert.Equal("FULL", settings.Synchronous);
         Assert.True(settings.RegistrationOpen);
         Assert.True(settings.WebClient);
@@ -68,6 +68,9 @@ public sealed class SettingsTests : IDisposable
     [InlineData("log-format", "xml", "must be one of text, json")]
     [InlineData("durability", "off", "must be one of full, normal")]
     [InlineData("refresh-path", "no-slash", "must be a path")]
+    [InlineData("bcrypt-cost", "3", "The setting bcrypt-cost (from --bcrypt-cost) must be a whole number from 4 to 31, not \"3\"")]
+    [InlineData("bcrypt-cost", "32", "must be a whole number from 4 to 31")]
+    [InlineData("bcrypt-cost", "ten", "must be a whole number from 4 to 31")]
     public void Parse_BadFlag_GivesSentenceNamingTheSetting(string name, string value, string expected)
     {
         var definition = SettingNames.All.Single(d => d.Name == name);
@@ -99,6 +102,58 @@ public sealed class SettingsTests : IDisposable
         Load(config, [], [], errors);
 
         Assert.Contains(errors, e => e.Contains("unknown setting \"Prot\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_BcryptCostFromEachSource_Applies()
+    {
+        var config = WriteConfig("""{ "Chatire": { "BcryptCost": 11 } }""");
+        var errors = new List<string>();
+
+        var fromFile = SettingsParser.Parse(Load(config, [], [], errors), errors);
+        var fromEnvironment = SettingsParser.Parse(Load(config, new() { ["CHATIRE_BCRYPT_COST"] = "12" }, [], errors), errors);
+        var fromFlag = SettingsParser.Parse(Load(config, new() { ["CHATIRE_BCRYPT_COST"] = "12" }, new() { [SettingNames.BcryptCost] = "4" }, errors), errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(11, fromFile.BcryptCost);
+        Assert.Equal(12, fromEnvironment.BcryptCost);
+        Assert.Equal(4, fromFlag.BcryptCost);
+    }
+
+    [Fact]
+    public void Load_Pbkdf2IterationsFlag_RefusedNamingBcryptCost()
+    {
+        var retired = SettingNames.Retired.Single(r => r.Setting.Name == "pbkdf2-iterations");
+        var errors = new List<string>();
+
+        Load(null, [], new() { [retired.Setting] = "600000" }, errors);
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("The setting pbkdf2-iterations (from --pbkdf2-iterations) was replaced by bcrypt-cost", error);
+        Assert.Contains("--bcrypt-cost", error);
+    }
+
+    [Fact]
+    public void Load_Pbkdf2IterationsVariable_RefusedNamingBcryptCost()
+    {
+        var errors = new List<string>();
+
+        Load(null, new() { ["CHATIRE_PBKDF2_ITERATIONS"] = "600000" }, [], errors);
+
+        Assert.StartsWith("The setting pbkdf2-iterations (from CHATIRE_PBKDF2_ITERATIONS) was replaced by bcrypt-cost", Assert.Single(errors));
+    }
+
+    [Fact]
+    public void Load_Pbkdf2IterationsFileKey_RefusedNamingBcryptCost()
+    {
+        var config = WriteConfig("""{ "Chatire": { "Pbkdf2Iterations": 600000 } }""");
+        var errors = new List<string>();
+
+        Load(config, [], [], errors);
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith($"The setting pbkdf2-iterations (from {config}) was replaced by bcrypt-cost", error);
+        Assert.DoesNotContain("unknown setting", error);
     }
 
     [Fact]
