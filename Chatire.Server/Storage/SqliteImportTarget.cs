@@ -17,8 +17,11 @@ public sealed class SqliteImportTarget(Database database) : IImportTarget
             return null;
         }
 
+        // Without a write-ahead log beside it the file holds everything, and opening it as immutable keeps
+        // SQLite from creating the -wal and -shm files a read-only reader of a WAL database otherwise leaves.
         SQLitePCL.Batteries_V2.Init();
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        var source = File.Exists(path + "-wal") ? path : new Uri(path).AbsoluteUri + "?immutable=1";
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         try
         {
             using var connection = new SqliteConnection(connectionString);
