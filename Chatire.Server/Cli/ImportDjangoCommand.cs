@@ -97,6 +97,12 @@ public static class ImportDjangoCommand
     private static async Task ImportAsync(string path, CliConsole console, DjangoImporter importer, long total, Action<IImportWriter> import)
     {
         var existed = File.Exists(path);
+        if (existed && SqliteImportTarget.RefusalReadOnly(path) is { } refusal)
+        {
+            // Refused before opening it for writing: a file of another application is never migrated.
+            throw new ImportException(refusal);
+        }
+
         Database database;
         try
         {

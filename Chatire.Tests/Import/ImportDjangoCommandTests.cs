@@ -117,6 +117,28 @@ public sealed class ImportDjangoCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_TargetOfAnotherApplication_IsRefusedAndLeftAlone()
+    {
+        var other = DjangoFixture.CopyTo(Path.Combine(_directory, "other.sqlite3"));
+        var before = await File.ReadAllBytesAsync(other);
+
+        var result = await ImportAsync(DjangoFixture.DatabasePath, other);
+
+        AssertOneSentence(result, "is not a Chatire database");
+        Assert.Equal(before, await File.ReadAllBytesAsync(other));
+    }
+
+    [Fact]
+    public async Task Import_TargetIsTheSource_IsRefused()
+    {
+        var source = DjangoFixture.CopyTo(Path.Combine(_directory, "same.sqlite3"));
+
+        var result = await ImportAsync(source, source);
+
+        AssertOneSentence(result, "are the same file");
+    }
+
+    [Fact]
     public async Task DryRun_NoTarget_ReportsAndCreatesNothing()
     {
         var result = await ImportAsync(DjangoFixture.DatabasePath, Target, "--dry-run");
