@@ -16,6 +16,7 @@ public sealed record ImportOptions(bool KeepTokens, DateTimeOffset Now, TimeSpan
 /// and password hashes as they are, chats under their uris with the owner as first member, members,
 /// messages in id order (new ids, same order), and DRF tokens as hashed auth tokens. A row is skipped
 /// only when it cannot be stored at all; rows today's rules would refuse are imported and warned about.
+/// One importer serves one run.
 /// </summary>
 public sealed class DjangoImporter(DjangoSource source, ImportOptions options)
 {
