@@ -10,15 +10,18 @@ public static class DbCommand
     public static Command Create(CliConsole console)
     {
         var db = new Command("db", """
-            Back up and check the SQLite database (safe while the server is running).
+            Back up and check the SQLite database (safe while the server is running), or fill a new one
+            from a Django Chatire database.
 
             Examples:
               chatire db backup /var/backups/chatire-$(date +%F).db
               chatire db check
               chatire db check --db /var/backups/chatire-2026-11-22.db
+              chatire db import-django /srv/chatire/db.sqlite3 --db chatire.db
             """);
         db.Subcommands.Add(BackupCommand(console));
         db.Subcommands.Add(CheckCommand(console));
+        db.Subcommands.Add(ImportDjangoCommand.Create(console));
         return db;
     }
 
