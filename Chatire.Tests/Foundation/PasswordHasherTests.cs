@@ -19,13 +19,13 @@ public sealed class PasswordHasherTests
 
     private PasswordHasher NewHasher(int cost = Cost) => new(cost, _logs.Logger);
 
-    public static TheoryData<string> DjangoUsers() => [.. DjangoFixtures.Users.Select(u => u.Username)];
+    public static TheoryData<string> DjangoUsers() => [.. DjangoFixture.HashedUsers.Select(u => u.Username)];
 
     [Theory]
     [MemberData(nameof(DjangoUsers))]
     public void Verify_HashWrittenByDjango_MatchesOnlyItsPassword(string username)
     {
-        var user = DjangoFixtures.UserNamed(username);
+        var user = DjangoFixture.HashedUserNamed(username);
         var hasher = NewHasher();
 
         Assert.True(hasher.Verify(user.Password, user.PasswordHash), $"{user.HashKind} hash of {username}");
@@ -37,13 +37,13 @@ public sealed class PasswordHasherTests
     [Fact]
     public void Fixtures_CoverEveryDjangoFormat()
     {
-        var prefixes = DjangoFixtures.Users.Select(u => u.PasswordHash[..u.PasswordHash.IndexOf('$')]).ToHashSet();
+        var prefixes = DjangoFixture.HashedUsers.Select(u => u.PasswordHash[..u.PasswordHash.IndexOf('$')]).ToHashSet();
 
         Assert.Contains("pbkdf2_sha256", prefixes);
         Assert.Contains("bcrypt_sha256", prefixes);
-        Assert.Contains(DjangoFixtures.Users, u => u.PasswordHash.StartsWith("pbkdf2_sha256$150000$", StringComparison.Ordinal));
-        Assert.Contains(DjangoFixtures.Users, u => u.PasswordHash.StartsWith("pbkdf2_sha256$260000$", StringComparison.Ordinal));
-        Assert.Contains(DjangoFixtures.Users, u => u.PasswordHash.StartsWith("bcrypt_sha256$$2b$12$", StringComparison.Ordinal));
+        Assert.Contains(DjangoFixture.HashedUsers, u => u.PasswordHash.StartsWith("pbkdf2_sha256$150000$", StringComparison.Ordinal));
+        Assert.Contains(DjangoFixture.HashedUsers, u => u.PasswordHash.StartsWith("pbkdf2_sha256$260000$", StringComparison.Ordinal));
+        Assert.Contains(DjangoFixture.HashedUsers, u => u.PasswordHash.StartsWith("bcrypt_sha256$$2b$12$", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class PasswordHasherTests
     [InlineData("$2y$")]
     public void Verify_BcryptSha256WithAnyBcryptPrefix_Matches(string prefix)
     {
-        var victor = DjangoFixtures.UserNamed("victor");
+        var victor = DjangoFixture.HashedUserNamed("victor");
         var encoded = victor.PasswordHash.Replace("$2b$", prefix, StringComparison.Ordinal);
 
         Assert.True(NewHasher().Verify(victor.Password, encoded));
@@ -167,9 +167,9 @@ public sealed class PasswordHasherTests
         Assert.True(hasher.NeedsUpgrade(NewHasher(5).Hash("pw")));
         Assert.True(hasher.NeedsUpgrade(DjangoPbkdf2Hash));
         Assert.True(hasher.NeedsUpgrade(PlainBcryptHash));
-        Assert.True(hasher.NeedsUpgrade(DjangoFixtures.UserNamed("victor").PasswordHash));
+        Assert.True(hasher.NeedsUpgrade(DjangoFixture.HashedUserNamed("victor").PasswordHash));
         Assert.True(hasher.NeedsUpgrade("sha1$salt$hash"));
-        Assert.False(NewHasher(12).NeedsUpgrade(DjangoFixtures.UserNamed("victor").PasswordHash));
+        Assert.False(NewHasher(12).NeedsUpgrade(DjangoFixture.HashedUserNamed("victor").PasswordHash));
     }
 
     [Fact]

@@ -6,8 +6,6 @@ namespace Chatire.Tests.Import;
 /// <summary>After <c>db import-django</c> of the fixture, the server works with the imported data.</summary>
 public sealed class ImportedServerTests(ImportedServer imported) : IClassFixture<ImportedServer>
 {
-    private const string BcryptPending = "bcrypt_sha256 hashes verify once the BCrypt password hasher (issue 13, part 1) is in; the hash itself is imported byte for byte (see ImportDjangoCommandTests.Import_Fixture_CopiesUsersAndHashesByteForByte).";
-
     private ApiClient Api => imported.Server.Api;
 
     public static TheoryData<string> Pbkdf2Users() => [.. DjangoFixture.Load().Users.Where(u => u.IsActive && u.HashKind.StartsWith("pbkdf2_sha256", StringComparison.Ordinal)).Select(u => u.Username)];
@@ -34,7 +32,7 @@ public sealed class ImportedServerTests(ImportedServer imported) : IClassFixture
     [MemberData(nameof(Pbkdf2Users))]
     public async Task Login_ImportedPbkdf2User_SucceedsWithOldPassword(string username) => await AssertLogsInAsync(username);
 
-    [Theory(Skip = BcryptPending)]
+    [Theory]
     [MemberData(nameof(BcryptUsers))]
     public async Task Login_ImportedBcryptUser_SucceedsWithOldPassword(string username) => await AssertLogsInAsync(username);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 
 namespace Chatire.Tests.Infrastructure;
 
@@ -17,7 +18,16 @@ public static class DjangoFixture
 
     public sealed record Manifest(IReadOnlyList<User> Users, IReadOnlyList<Chat> Chats, IReadOnlyList<Token> Tokens);
 
+    /// <summary>A manifest user with the hash Django stored for it.</summary>
+    public sealed record HashedUser(string Username, string Password, string HashKind, bool IsActive, string PasswordHash);
+
     private static readonly Lazy<string> FixturesDirectory = new(Find);
+    private static readonly Lazy<IReadOnlyList<HashedUser>> AllHashedUsers = new(ReadHashedUsers);
+
+    /// <summary>Every manifest user with Django's hash from the database.</summary>
+    public static IReadOnlyList<HashedUser> HashedUsers => AllHashedUsers.Value;
+
+    public static HashedUser HashedUserNamed(string username) => HashedUsers.Single(u => u.Username == username);
 
     public static string DatabasePath => Path.Combine(FixturesDirectory.Value, "django-chatire.sqlite3");
 
@@ -49,6 +59,24 @@ public static class DjangoFixture
         File.Copy(DatabasePath, path, overwrite: true);
         File.SetAttributes(path, FileAttributes.Normal);
         return path;
+    }
+
+    private static List<HashedUser> ReadHashedUsers()
+    {
+        var hashes = new Dictionary<string, string>();
+        using (var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT username, password FROM auth_user";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                hashes[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        return [.. Load().Users.Select(u => new HashedUser(u.Username, u.Password, u.HashKind, u.IsActive, hashes[u.Username]))];
     }
 
     private static string S(JsonElement element, string name) => element.GetProperty(name).GetString()!;

@@ -133,7 +133,7 @@ public sealed class LoginTests(SharedServer shared) : IClassFixture<SharedServer
     [InlineData("victor")]
     public async Task Login_HashWrittenByDjango_ReHashedAsBcryptSha256AtTheConfiguredCost(string djangoUser)
     {
-        var django = DjangoFixtures.UserNamed(djangoUser);
+        var django = DjangoFixture.HashedUserNamed(djangoUser);
         var name = SharedServer.NewName();
         var users = shared.Server.Server.Users;
         var user = await users.CreateAsync(name, django.PasswordHash, "", "", "", false, "2020-01-01T00:00:00.000Z");
