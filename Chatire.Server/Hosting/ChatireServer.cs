@@ -21,6 +21,7 @@ public sealed class ChatireServer : IAsyncDisposable
 {
     private readonly List<ListenerHost> _listeners = [];
     private readonly Housekeeping _housekeeping;
+    private readonly ServeLock _serveLock;
     private readonly bool _ownsLogger;
     private int _stopped;
 
@@ -32,7 +33,17 @@ public sealed class ChatireServer : IAsyncDisposable
         _ownsLogger = ownsLogger;
         Options = options;
 
-        Database = Database.Open(settings.DatabasePath, settings.Synchronous);
+        _serveLock = ServeLock.Acquire(settings.DatabasePath);
+        try
+        {
+            Database = Database.Open(settings.DatabasePath, settings.Synchronous);
+        }
+        catch
+        {
+            _serveLock.Dispose();
+            throw;
+        }
+
         Users = new UserStore(Database);
         TokenStore = new TokenStore(Database);
         Tokens = new TokenService(Database, TokenStore, Users, settings, Clock);
@@ -119,11 +130,12 @@ public sealed class ChatireServer : IAsyncDisposable
 
         var routes = RouteTable = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
         var authenticator = new TokenAuthenticator(Tokens);
-        var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
+        var proxies = new TrustedProxies(Settings.TrustedProxies);
+        var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout, Proxies = proxies };
         _listeners.Add(ListenerHost.Start(Settings.Host, Settings.Port, main, Log));
         if (Settings.WsPort is { } wsPort)
         {
-            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
+            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout, Proxies = proxies };
             _listeners.Add(ListenerHost.Start(Settings.Host, wsPort, socketsOnly, Log));
         }
 
@@ -146,6 +158,7 @@ public sealed class ChatireServer : IAsyncDisposable
         await Task.WhenAll(_listeners.Select(l => l.StopAsync(Options.ShutdownTimeout))).ConfigureAwait(false);
         Passwords?.Dispose();
         await Database.DisposeAsync().ConfigureAwait(false);
+        _serveLock.Dispose();
         Log.Information("Chatire stopped");
         if (_ownsLogger)
         {
@@ -159,6 +172,7 @@ public sealed class ChatireServer : IAsyncDisposable
         {
             await _housekeeping.StopAsync().ConfigureAwait(false);
             await Database.DisposeAsync().ConfigureAwait(false);
+            _serveLock.Dispose();
             if (_ownsLogger)
             {
                 (Log as IDisposable)?.Dispose();
