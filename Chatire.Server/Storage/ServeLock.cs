@@ -68,9 +68,12 @@ public sealed partial class ServeLock : IDisposable
 
     private static string HeldMessage(string databasePath, (int Pid, string? Command)? holder)
     {
-        var who = holder is { } h
-            ? $"process {h.Pid}{(CommandOf(h.Pid) ?? h.Command) is { Length: > 0 } command ? $" ({command})" : ""}"
-            : "another process";
+        var who = "another process";
+        if (holder is { } h)
+        {
+            who = (CommandOf(h.Pid) ?? h.Command) is { Length: > 0 } command ? $"process {h.Pid} ({command})" : $"process {h.Pid}";
+        }
+
         return $"The database '{databasePath}' is in use by {who}, and one SQLite file is served by one chatire serve at a time. " +
             "Stop that server first, or run several nodes on PostgreSQL (--db postgres://user:password@host:5432/chatire).";
     }
