@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Chatire.Http;
 
@@ -63,7 +64,7 @@ public sealed class TrustedProxies(IReadOnlyList<IPNetwork> networks)
 
     /// <summary>An address as proxies write it: 203.0.113.7, 2001:db8::7, or with a port (203.0.113.7:4711,
     /// [2001:db8::7]:4711). IPv4 must be a plain dotted quad; other spellings that parsers accept are refused.</summary>
-    public static bool TryParseEntry(ReadOnlySpan<char> entry, out IPAddress address)
+    private static bool TryParseEntry(ReadOnlySpan<char> entry, out IPAddress address)
     {
         address = IPAddress.None;
         if (entry.IsEmpty || entry.Length > 64)
@@ -71,8 +72,7 @@ public sealed class TrustedProxies(IReadOnlyList<IPNetwork> networks)
             return false;
         }
 
-        IPAddress? parsed;
-        if (IPAddress.TryParse(entry, out parsed) && IsCanonical(parsed, entry))
+        if (IPAddress.TryParse(entry, out var parsed) && IsCanonical(parsed, entry))
         {
             address = Normalize(parsed);
             return true;
@@ -80,7 +80,7 @@ public sealed class TrustedProxies(IReadOnlyList<IPNetwork> networks)
 
         if (IPEndPoint.TryParse(entry, out var endPoint) && endPoint.Port != 0)
         {
-            var host = endPoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && entry[0] == '['
+            var host = endPoint.Address.AddressFamily == AddressFamily.InterNetworkV6 && entry[0] == '['
                 ? entry[1..entry.IndexOf(']')]
                 : entry[..entry.LastIndexOf(':')];
             if (IsCanonical(endPoint.Address, host))
@@ -95,7 +95,7 @@ public sealed class TrustedProxies(IReadOnlyList<IPNetwork> networks)
 
     /// <summary>IPv4 only as a dotted quad (not "1", "0x7f.1" or "127.1"); IPv6 as any form that parses.</summary>
     private static bool IsCanonical(IPAddress address, ReadOnlySpan<char> text) =>
-        address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || text.SequenceEqual(address.ToString());
+        address.AddressFamily != AddressFamily.InterNetwork || text.SequenceEqual(address.ToString());
 
     /// <summary>IPv4 clients on a dual-stack socket read as IPv4.</summary>
     public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;

@@ -14,15 +14,9 @@ public sealed partial class ServeLock : IDisposable
 {
     private readonly FileStream _file;
 
-    private ServeLock(FileStream file, string path)
-    {
-        _file = file;
-        Path = path;
-    }
+    private ServeLock(FileStream file) => _file = file;
 
     /// <summary>The lock file, beside the database.</summary>
-    public string Path { get; }
-
     public static string PathFor(string databasePath) => System.IO.Path.GetFullPath(databasePath) + ".lock";
 
     /// <summary>Takes the lock of <paramref name="databasePath"/>.</summary>
@@ -30,7 +24,7 @@ public sealed partial class ServeLock : IDisposable
     public static ServeLock Acquire(string databasePath)
     {
         var fullPath = System.IO.Path.GetFullPath(databasePath);
-        var path = fullPath + ".lock";
+        var path = PathFor(databasePath);
         FileStream file;
         try
         {
@@ -61,7 +55,7 @@ public sealed partial class ServeLock : IDisposable
             // The lock is what counts; the note about its holder only helps the message of a second start.
         }
 
-        return new ServeLock(file, path);
+        return new ServeLock(file);
     }
 
     public void Dispose() => _file.Dispose();
