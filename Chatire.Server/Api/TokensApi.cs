@@ -1,4 +1,3 @@
-using System.Net;
 using Chatire.Api.Wire;
 using Chatire.Auth;
 using Chatire.Core;
@@ -80,12 +79,8 @@ public sealed class TokensApi(LoginService logins, TokenService tokens)
         var username = NotBlank(body, "username", errors);
         var password = NotBlank(body, "password", errors);
         errors.ThrowIfAny();
-        return await logins.LoginAsync(username!, password!, ClientAddress(context.RemoteAddress)).ConfigureAwait(false);
+        return await logins.LoginAsync(username!, password!, context.ClientAddress.ToString()).ConfigureAwait(false);
     }
-
-    /// <summary>The client address as logged and throttled: IPv4 clients on a dual-stack socket read as IPv4.</summary>
-    public static string ClientAddress(IPAddress address) =>
-        (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 
     private static string? NotBlank(RequestBody body, string field, FieldErrors errors)
     {

@@ -28,6 +28,8 @@ public sealed record ChatireSettings
     public int LoginLimitUserAddress { get; init; } = 10;
     public int LoginLimitAddress { get; init; } = 50;
     public int LoginLimitUser { get; init; } = 100;
+    /// <summary>Proxies whose X-Forwarded-For is believed; empty means the peer is always the client.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
     /// <summary>"FULL" or "NORMAL": SQLite's synchronous level.</summary>
     public string Synchronous { get; init; } = "FULL";
     public int BcryptCost { get; init; } = 10;

@@ -28,6 +28,7 @@ public static class SettingNames
     public static readonly SettingDefinition LoginLimitUserAddress = new("login-limit-user-address", "10", "Failed logins allowed per username and client address within the window.");
     public static readonly SettingDefinition LoginLimitAddress = new("login-limit-address", "50", "Failed logins allowed per client address within the window.");
     public static readonly SettingDefinition LoginLimitUser = new("login-limit-user", "100", "Failed logins allowed per username within the window.");
+    public static readonly SettingDefinition TrustedProxies = new("trusted-proxies", "", "Comma-separated addresses or CIDR ranges (IPv4 or IPv6) of reverse proxies whose X-Forwarded-For names the client, e.g. 10.0.0.0/8,::1.");
     public static readonly SettingDefinition Durability = new("durability", "full", "full: a commit survives power loss (fsync per group commit); normal: it survives crashes of the process only, for more write throughput.");
     public static readonly SettingDefinition BcryptCost = new("bcrypt-cost", "10", "bcrypt cost of new password hashes, 4 to 31; each step doubles the time a login takes (10: about 80 ms of CPU).");
     public static readonly SettingDefinition LogLevel = new("log-level", "information", "verbose, debug, information, warning, error or fatal.");
@@ -39,7 +40,7 @@ public static class SettingNames
     [
         Host, Port, Db, CorsOrigins, Registration, TokenLifetime, AccessLifetime, RefreshLifetime, RefreshPath,
         HideDefaultRefresh, WsPort, WsAnonymous, PingInterval, MaxBody, MaxFrame, MaxConnections, MaxSocketsPerUser,
-        SocketQueue, MessageRate, MessageBurst, LoginWindow, LoginLimitUserAddress, LoginLimitAddress, LoginLimitUser,
+        SocketQueue, MessageRate, MessageBurst, LoginWindow, LoginLimitUserAddress, LoginLimitAddress, LoginLimitUser, TrustedProxies,
         Durability, BcryptCost, LogLevel, LogFormat, LogFile, NoWeb,
     ];
 

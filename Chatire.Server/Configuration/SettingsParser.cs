@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using static Chatire.Configuration.SettingNames;
 
 namespace Chatire.Configuration;
@@ -38,6 +40,7 @@ public static class SettingsParser
             LoginLimitUserAddress = reader.Int(LoginLimitUserAddress, 1, 1_000_000),
             LoginLimitAddress = reader.Int(LoginLimitAddress, 1, 1_000_000),
             LoginLimitUser = reader.Int(LoginLimitUser, 1, 1_000_000),
+            TrustedProxies = reader.Networks(TrustedProxies),
             Synchronous = reader.OneOf(Durability, "full", "normal").ToUpperInvariant(),
             BcryptCost = reader.Int(BcryptCost, 4, 31),
             LogLevel = reader.OneOf(LogLevel, LogLevels),
@@ -219,6 +222,51 @@ public static class SettingsParser
             }
 
             return origins;
+        }
+
+        public IReadOnlyList<IPNetwork> Networks(SettingDefinition definition)
+        {
+            var networks = new List<IPNetwork>();
+            foreach (var raw in values[definition].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var slash = raw.IndexOf('/');
+                var addressText = slash < 0 ? raw : raw[..slash];
+                if (!IPAddress.TryParse(addressText, out var address) || address.AddressFamily == AddressFamily.InterNetwork && address.ToString() != addressText)
+                {
+                    errors.Add($"{Describe(definition)} has \"{raw}\", which is not an IP address such as 10.0.0.5 or ::1, nor a CIDR range such as 10.0.0.0/8 or fd00::/8.");
+                    continue;
+                }
+
+                address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+                var bits = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+                var prefix = bits;
+                if (slash >= 0 && (!int.TryParse(raw[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > bits))
+                {
+                    errors.Add($"{Describe(definition)} has \"{raw}\", whose prefix length is not a whole number from 0 to {bits}.");
+                    continue;
+                }
+
+                if (!FirstAddress(address, prefix).Equals(address))
+                {
+                    errors.Add($"{Describe(definition)} has \"{raw}\", whose address has bits set past the prefix length: write the range's first address, such as {FirstAddress(address, prefix)}/{prefix}.");
+                    continue;
+                }
+
+                networks.Add(new IPNetwork(address, prefix));
+            }
+
+            return networks;
+        }
+
+        private static IPAddress FirstAddress(IPAddress address, int prefix)
+        {
+            var bytes = address.GetAddressBytes();
+            for (var bit = prefix; bit < bytes.Length * 8; bit++)
+            {
+                bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+            }
+
+            return new IPAddress(bytes);
         }
     }
 }

@@ -21,6 +21,7 @@ public sealed class ChatireServer : IAsyncDisposable
 {
     private readonly List<ListenerHost> _listeners;
     private readonly Housekeeping _housekeeping;
+    private readonly ServeLock _serveLock;
     private readonly bool _ownsLogger;
     private bool _serving;
     private int _stopped;
@@ -34,8 +35,18 @@ public sealed class ChatireServer : IAsyncDisposable
         _listeners = listeners;
         Options = options;
 
+        _serveLock = ServeLock.Acquire(settings.DatabasePath);
         var created = !settings.DatabasePath.Contains("://", StringComparison.Ordinal) && !File.Exists(settings.DatabasePath);
-        Database = Database.Open(settings.DatabasePath, settings.Synchronous);
+        try
+        {
+            Database = Database.Open(settings.DatabasePath, settings.Synchronous);
+        }
+        catch
+        {
+            _serveLock.Dispose();
+            throw;
+        }
+
         if (created)
         {
             log.Information("Created new database {Database}", Database.Path);
@@ -143,11 +154,12 @@ public sealed class ChatireServer : IAsyncDisposable
 
         var routes = RouteTable = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
         var authenticator = new TokenAuthenticator(Tokens);
-        var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
+        var proxies = new TrustedProxies(Settings.TrustedProxies);
+        var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout, Proxies = proxies };
         _listeners[0].Serve(main);
         if (Settings.WsPort is not null)
         {
-            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
+            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout, Proxies = proxies };
             _listeners[1].Serve(socketsOnly);
         }
 
@@ -171,6 +183,7 @@ public sealed class ChatireServer : IAsyncDisposable
         await Task.WhenAll(_listeners.Select(l => l.StopAsync(Options.ShutdownTimeout))).ConfigureAwait(false);
         Passwords?.Dispose();
         await Database.DisposeAsync().ConfigureAwait(false);
+        _serveLock.Dispose();
         Log.Information("Chatire stopped");
         if (_ownsLogger)
         {
@@ -185,6 +198,7 @@ public sealed class ChatireServer : IAsyncDisposable
             await Task.WhenAll(_listeners.Select(l => l.StopAsync(TimeSpan.Zero))).ConfigureAwait(false);
             await _housekeeping.StopAsync().ConfigureAwait(false);
             await Database.DisposeAsync().ConfigureAwait(false);
+            _serveLock.Dispose();
             if (_ownsLogger)
             {
                 (Log as IDisposable)?.Dispose();

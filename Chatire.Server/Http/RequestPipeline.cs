@@ -14,11 +14,14 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
     /// <summary>How long a request body may take to arrive before the request is answered 408.</summary>
     public TimeSpan BodyReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The proxies whose X-Forwarded-For names the client (none by default).</summary>
+    public TrustedProxies Proxies { get; init; } = TrustedProxies.None;
+
     public async Task HandleAsync(HttpListenerContext listenerContext)
     {
         var started = Stopwatch.GetTimestamp();
         var requestId = RequestIds.For(listenerContext.Request.Headers["X-Request-Id"]);
-        var context = new RequestContext(listenerContext, requestId);
+        var context = new RequestContext(listenerContext, requestId, Proxies);
         ApiResponse response;
         try
         {
@@ -56,7 +59,7 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
         {
             var url = context.RawQuery.Length == 0 ? context.Path : context.Path + "?" + context.RawQuery;
             log.Information("{Method} {Url} {Status} {ElapsedMs:0.0}ms {Client} {RequestId}",
-                context.Method, Credentials.MaskTokens(url), status, elapsed.TotalMilliseconds, context.RemoteAddress.ToString(), context.RequestId);
+                context.Method, Credentials.MaskTokens(url), status, elapsed.TotalMilliseconds, context.ClientAddress.ToString(), context.RequestId);
         }
     }
 
