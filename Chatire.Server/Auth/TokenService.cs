@@ -203,8 +203,7 @@ public sealed class TokenService(Database database, TokenStore tokens, UserStore
             }
 
             TokenStore.RevokeById(c, record.Id, now);
-            var next = InsertPair(c, record.UserId, record.Family, now, record.FamilyExpires ?? record.Expires);
-            return (next, false, record);
+            return (InsertPair(c, record.UserId, record.Family, now, record.FamilyExpires ?? record.Expires), false, record);
         }).ConfigureAwait(false);
 
         if (reused && record is not null)

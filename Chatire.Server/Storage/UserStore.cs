@@ -15,7 +15,8 @@ public sealed class UserStore(Database database)
     private const string Columns = "id, username, email, first_name, last_name, password, is_active, is_staff, date_joined, last_login, bio, image";
     private const string SelectById = $"SELECT {Columns} FROM users WHERE id = $id";
     private const string SelectByKey = $"SELECT {Columns} FROM users WHERE username_key = $key";
-    // lower() folds ASCII only on SQLite, so candidates are compared again with the full case folding.
+    // lower() folds only ASCII letters on SQLite (an email differing from the stored one in the case of
+    // another letter is not found there); the candidates are compared again with the full case folding.
     private const string SelectByEmail = $"SELECT {Columns} FROM users WHERE email <> '' AND lower(email) = lower($email) ORDER BY id";
     private const string SelectAll = $"SELECT {Columns} FROM users ORDER BY id";
     private const string InsertSql = """
