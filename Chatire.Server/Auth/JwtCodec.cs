@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Chatire.Core;
 
 namespace Chatire.Auth;
@@ -17,8 +19,17 @@ public static class JwtCodec
     /// <summary>The one header this server writes (and the only one it accepts).</summary>
     public static readonly string Header = Base64Url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"u8);
 
-    // As PyJWT writes JSON: everything outside ASCII escaped, so a payload is readable by any decoder.
-    private static readonly JsonWriterOptions PayloadOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default };
+    // Everything outside ASCII is escaped (as PyJWT writes JSON), and so are the ASCII characters whose
+    // bytes can turn into '-' or '_' in base64url ('>' is escaped by default; '?' and '~' here, DEL as a
+    // control). The payload is then plain base64 too, which clients decode with atob() or b64decode().
+    private static readonly JsonWriterOptions PayloadOptions = new() { Encoder = PayloadEncoder() };
+
+    private static JavaScriptEncoder PayloadEncoder()
+    {
+        var allowed = new TextEncoderSettings(UnicodeRanges.BasicLatin);
+        allowed.ForbidCharacters('?', '~');
+        return JavaScriptEncoder.Create(allowed);
+    }
 
     /// <summary>A new signed token for <paramref name="user"/>.</summary>
     public static string Encode(TokenKind kind, User user, DateTimeOffset issued, DateTimeOffset expires, byte[] key)

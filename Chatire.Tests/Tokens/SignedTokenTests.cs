@@ -150,15 +150,19 @@ public sealed class SignedTokenTests
     public async Task Payload_NonAsciiNames_EscapedAndReadBack()
     {
         await using var server = await TestServer.StartAsync();
-        await server.Api.PostAsync("/auth/users/", Json(("username", "zoë"), ("password", DefaultPassword), ("first_name", "Zoë ~?>"), ("last_name", "Ōtsuka 🚕")));
+        await server.Api.PostAsync("/auth/users/", Json(("username", "zoë"), ("password", DefaultPassword), ("first_name", "Zoë ~?>~~?"), ("last_name", "Ōtsuka 🚕")));
 
         var (access, _) = await server.Api.LoginAsync("zoë");
 
-        var payloadText = System.Text.Encoding.UTF8.GetString(Jwt.FromBase64Url(access.Split('.')[1]));
+        var payloadPart = access.Split('.')[1];
+        var payloadText = System.Text.Encoding.UTF8.GetString(Jwt.FromBase64Url(payloadPart));
         Assert.All(payloadText, c => Assert.True(c < 128));
+        // Plain base64 as well (no '-' or '_'), so atob() and b64decode() read it as the tutorials' clients do.
+        Assert.DoesNotContain('-', payloadPart);
+        Assert.DoesNotContain('_', payloadPart);
         var payload = Jwt.Payload(access);
         Assert.Equal("zoë", payload["username"]!.GetValue<string>());
-        Assert.Equal("Zoë ~?>", payload["first_name"]!.GetValue<string>());
+        Assert.Equal("Zoë ~?>~~?", payload["first_name"]!.GetValue<string>());
         Assert.Equal("Ōtsuka 🚕", payload["last_name"]!.GetValue<string>());
         Assert.Equal(200, (await server.Api.GetAsync("/auth/me/", access)).Code);
     }
