@@ -74,7 +74,9 @@ public sealed class ConduitApi(ChatireSettings settings, AccountService accounts
         var password = body.String("password", errors);
         errors.ThrowIfAny();
 
-        var updated = await accounts.UpdateAccountAsync(changed, password, uniqueEmail: true).ConfigureAwait(false);
+        // Only a new email must be unique: elsewhere emails may be shared, and such a user can still edit the rest.
+        var newEmail = Usernames.Key(changed.Email) != Usernames.Key(current.Email);
+        var updated = await accounts.UpdateAccountAsync(changed, password, uniqueEmail: newEmail).ConfigureAwait(false);
         if (password is not null)
         {
             await tokens.RevokeOthersAsync(current.Id, principal.Token).ConfigureAwait(false);

@@ -186,6 +186,22 @@ public sealed class ConduitTests(SharedServer shared) : IClassFixture<SharedServ
     }
 
     [Fact]
+    public async Task Update_UserWhoseEmailIsShared_CanStillChangeTheRest()
+    {
+        var name = SharedServer.NewName();
+        var email = NewEmail(name);
+        // djoser's sign-up allows a shared email; Conduit's login cannot tell the two apart, its other paths can.
+        await Api.SignUpAsync(name, email: email);
+        await Api.SignUpAsync(SharedServer.NewName(), email: email);
+        var (token, _) = await Api.LoginAsync(name);
+
+        var bio = await WithToken(HttpMethod.Patch, "/api/user/", token, User(("bio", "still me"), ("email", email.ToUpperInvariant())));
+
+        Assert.Equal(200, bio.Code);
+        Assert.Equal("still me", bio.Body["user"]!["bio"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Update_Password_RevokesOtherTokensKeepsTheCallingOne()
     {
         var name = SharedServer.NewName();
