@@ -17,26 +17,31 @@ public sealed class ConduitLoginTimingTests
         await server.Api.SignUpAsync("twin1", email: "twin@example.com");
         await server.Api.SignUpAsync("twin2", email: "twin@example.com");
 
-        async Task<double> MedianAsync(string email)
+        async Task<double> TimeAsync(string email, int i)
         {
-            var samples = new List<double>();
-            for (var i = 0; i < 5; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                var reply = await server.Api.PostAsync("/api/users/login/", Json(("user", Json(("email", email), ("password", "wrong-password-" + i)))));
-                samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                Assert.Equal(400, reply.Code);
-            }
-
-            samples.Sort();
-            return samples[2];
+            var started = Stopwatch.GetTimestamp();
+            var reply = await server.Api.PostAsync("/api/users/login/", Json(("user", Json(("email", email), ("password", "wrong-password-" + i)))));
+            Assert.Equal(400, reply.Code);
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
 
-        var wrongPassword = await MedianAsync("ann@example.com");
-        var unknown = await MedianAsync("nobody@example.com");
-        var ambiguous = await MedianAsync("twin@example.com");
+        // Interleaved, so load from other tests on the machine falls on all three alike.
+        var samples = new Dictionary<string, List<double>> { ["ann@example.com"] = [], ["nobody@example.com"] = [], ["twin@example.com"] = [] };
+        for (var i = 0; i < 7; i++)
+        {
+            foreach (var (email, times) in samples)
+            {
+                times.Add(await TimeAsync(email, i));
+            }
+        }
 
-        Assert.True(unknown > wrongPassword * 0.5, $"unknown email {unknown:0.0} ms, wrong password {wrongPassword:0.0} ms");
-        Assert.True(ambiguous > wrongPassword * 0.5, $"ambiguous email {ambiguous:0.0} ms, wrong password {wrongPassword:0.0} ms");
+        double Median(string email) => samples[email].Order().ElementAt(3);
+        var wrongPassword = Median("ann@example.com");
+        var unknown = Median("nobody@example.com");
+        var ambiguous = Median("twin@example.com");
+
+        // Without the dummy check an unknown email answers about a hundred times faster.
+        Assert.True(unknown > wrongPassword * 0.2, $"unknown email {unknown:0.0} ms, wrong password {wrongPassword:0.0} ms");
+        Assert.True(ambiguous > wrongPassword * 0.2, $"ambiguous email {ambiguous:0.0} ms, wrong password {wrongPassword:0.0} ms");
     }
 }
