@@ -5,7 +5,8 @@ using Chatire.Http;
 
 namespace Chatire.Api;
 
-/// <summary>djoser token login/logout and the Simple JWT style create/refresh/verify/blacklist.</summary>
+/// <summary>djoser token login/logout and the Simple JWT style create/refresh/verify/blacklist
+/// (also at Simple JWT's conventional /api/token/... paths).</summary>
 public sealed class TokensApi(LoginService logins, TokenService tokens)
 {
     /// <summary>POST /auth/token/login/: 200 {"auth_token"}.</summary>
@@ -28,6 +29,15 @@ public sealed class TokensApi(LoginService logins, TokenService tokens)
     {
         var user = await LoginAsync(context).ConfigureAwait(false);
         return Pair(await tokens.CreatePairAsync(user.Id).ConfigureAwait(false));
+    }
+
+    /// <summary>POST /api/log_in/ and /api/token/ (Simple JWT's obtain-pair view, the taxi app's login):
+    /// a new family, answered {"refresh", "access"}.</summary>
+    public async Task<ApiResponse> ObtainPair(RequestContext context)
+    {
+        var user = await LoginAsync(context).ConfigureAwait(false);
+        var pair = await tokens.CreatePairAsync(user.Id).ConfigureAwait(false);
+        return ApiResponse.Json(new TokenObtainPairResponse(pair.Refresh, pair.Access), ApiJsonContext.Wire.TokenObtainPairResponse);
     }
 
     /// <summary>POST /auth/jwt/refresh/ (and the --refresh-path alias): {"refresh"} rotates, {"token"} extends.</summary>

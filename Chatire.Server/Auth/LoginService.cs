@@ -19,21 +19,35 @@ public sealed class LoginService(UserStore users, TokenService tokens, PasswordH
 
     /// <summary>The user when the credentials are right and the account active.</summary>
     /// <exception cref="ApiException">429 when throttled; 400 non_field_errors otherwise.</exception>
-    public async Task<User> LoginAsync(string username, string password, string clientAddress)
+    public Task<User> LoginAsync(string username, string password, string clientAddress) =>
+        CheckAsync(username, () => users.FindByUsername(username), password, clientAddress, InvalidCredentials);
+
+    /// <summary>Conduit's login by email. An email of no active user, or of several, is answered as a wrong
+    /// password after the same work; failures count against the username the email identifies, or else
+    /// against the lower-cased email.</summary>
+    /// <exception cref="ApiException">429 when throttled; 400 non_field_errors with <paramref name="failure"/> otherwise.</exception>
+    public Task<User> LoginByEmailAsync(string email, string password, string clientAddress, string failure)
     {
-        if (throttle.RetryAfter(username, clientAddress) is { } seconds)
+        var candidates = users.FindByEmail(email).Where(u => u.IsActive).Take(2).ToList();
+        var user = candidates.Count == 1 ? candidates[0] : null;
+        return CheckAsync(user?.Username ?? Usernames.Key(email), () => user, password, clientAddress, failure);
+    }
+
+    private async Task<User> CheckAsync(string throttleKey, Func<User?> find, string password, string clientAddress, string failure)
+    {
+        if (throttle.RetryAfter(throttleKey, clientAddress) is { } seconds)
         {
             throw ApiException.Throttled(seconds);
         }
 
-        var user = users.FindByUsername(username);
+        var user = find();
         var hash = user?.PasswordHash ?? _dummyHash;
         var matches = await workers.RunAsync(() => hasher.Verify(password, hash)).ConfigureAwait(false);
         if (user is null || !matches || !user.IsActive)
         {
-            throttle.RecordFailure(username, clientAddress);
-            log.Warning("Failed login for user {Username} from {Client}", ForLog(username), clientAddress);
-            throw new ValidationException("non_field_errors", InvalidCredentials);
+            throttle.RecordFailure(throttleKey, clientAddress);
+            log.Warning("Failed login for user {Username} from {Client}", ForLog(throttleKey), clientAddress);
+            throw new ValidationException("non_field_errors", failure);
         }
 
         var now = Timestamps.ToText(clock.UtcNow);

@@ -12,17 +12,20 @@ public static class TokenCommand
     {
         var token = new Command("token", """
             Create, list and revoke auth tokens (for bots and scripts). Tokens are stored hashed:
-            a token is shown once, when it is created.
+            a token is shown once, when it is created. rotate-key replaces the secret access and
+            refresh tokens are signed with, which ends every one of them.
 
             Examples:
               chatire token create alice --lifetime 30d --label deploy-bot
               chatire token list --user alice
               chatire token revoke 12
               chatire token revoke --user alice
+              chatire token rotate-key
             """);
         token.Subcommands.Add(CreateCommand(console));
         token.Subcommands.Add(ListCommand(console));
         token.Subcommands.Add(RevokeCommand(console));
+        token.Subcommands.Add(RotateKeyCommand(console));
         return token;
     }
 
@@ -82,6 +85,28 @@ public static class TokenCommand
             }
 
             await console.Out.WriteAsync(table.Render()).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command RotateKeyCommand(CliConsole console)
+    {
+        var command = new Command("rotate-key", """
+            Replace the secret that signs access and refresh tokens. Every access and refresh token ends
+            (clients log in again; sockets opened with them close with 4401 within about two seconds,
+            also on a running server). auth_tokens are not signed and keep working.
+
+            Examples:
+              chatire token rotate-key
+              chatire token rotate-key --db /var/lib/chatire/chatire.db
+            """);
+        var settings = SettingOptions.AddTo(command, [SettingNames.Db]);
+        command.SetAction(async (parseResult, _) =>
+        {
+            await using var context = AdminContext.Open(settings, parseResult, console);
+            var revoked = await context.Tokens.RotateSigningKeyAsync().ConfigureAwait(false);
+            await console.Out.WriteLineAsync($"Replaced the token signing key; revoked {revoked} access and refresh token(s).").ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;

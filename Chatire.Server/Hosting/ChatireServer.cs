@@ -141,18 +141,21 @@ public sealed class ChatireServer : IAsyncDisposable
 
     private void Start()
     {
+        Tokens.EnsureSigningKeyAsync().GetAwaiter().GetResult();
         Passwords = new PasswordWorkers();
         LoginThrottle = new LoginThrottle(Settings, Clock);
         var logins = new LoginService(Users, Tokens, Hasher, Passwords, LoginThrottle, Clock, Log);
-        var accounts = new AccountsApi(Settings, new AccountService(Users, Tokens, Hasher, Clock, Passwords), Users, Tokens, logins);
+        var accountService = new AccountService(Users, Tokens, Hasher, Clock, Passwords);
+        var accounts = new AccountsApi(Settings, accountService, Users, Tokens, logins);
         var tokens = new TokensApi(logins, Tokens);
+        var conduit = new ConduitApi(Settings, accountService, logins, Tokens);
         var chats = new ChatsApi(Chats, History);
         var cors = new Cors(Settings.CorsOrigins);
         var sockets = new WebSocketEndpoint(Settings, cors, Tokens, Chats, Hub, Metrics, Log);
         var ops = new OpsApi(Database, Metrics);
         var web = Settings.WebClient ? new WebClient() : null;
 
-        var routes = RouteTable = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
+        var routes = RouteTable = Routes.Build(Settings, accounts, tokens, conduit, chats, sockets, ops, web);
         var authenticator = new TokenAuthenticator(Tokens);
         var proxies = new TrustedProxies(Settings.TrustedProxies);
         var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout, Proxies = proxies };

@@ -30,6 +30,9 @@ public sealed class RequestContext
     public string RequestId { get; }
     public Dictionary<string, string> RouteParameters { get; set; } = [];
     public string RouteTemplate { get; set; } = "unmatched";
+
+    /// <summary>The shape of this request's 400 answers (the matched route's).</summary>
+    public ErrorStyle ErrorStyle { get; set; } = ErrorStyle.Rest;
     private Principal? _principal;
     private Func<Principal>? _authenticate;
 

@@ -29,7 +29,7 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
         }
         catch (ApiException ex)
         {
-            response = ErrorResponse(JsonSentAsForm.Explain(ex, context));
+            response = ErrorResponse(JsonSentAsForm.Explain(ex, context), context.ErrorStyle);
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
         {
@@ -84,6 +84,7 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
         var route = match.Route;
         context.RouteParameters = match.Parameters;
         context.RouteTemplate = route.Template;
+        context.ErrorStyle = route.Errors;
 
         if (route.Policy != RoutePolicy.WebSocket)
         {
@@ -183,9 +184,9 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
 
     private ApiException TooLarge() => new(413, $"Request body is larger than the limit of {maxBodyBytes} bytes.");
 
-    private static ApiResponse ErrorResponse(ApiException ex)
+    private static ApiResponse ErrorResponse(ApiException ex, ErrorStyle style = ErrorStyle.Rest)
     {
-        var response = ApiResponse.RawJson(ErrorBodies.For(ex), ex.Status);
+        var response = ApiResponse.RawJson(ErrorBodies.For(ex, style), ex.Status);
         if (ex.Status == 401)
         {
             response.WithHeader("WWW-Authenticate", "Bearer realm=\"api\"");
