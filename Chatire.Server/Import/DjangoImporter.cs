@@ -81,7 +81,7 @@ public sealed class DjangoImporter(DjangoSource source, ImportOptions options)
                 report.Warn(DjangoSource.UsersTable, row, $"the username breaks today's sign-up rules ({problem.TrimEnd('.')}); imported as it is");
             }
 
-            writer.AddUser(new ImportedUser(user.Id, user.Username, user.Email, user.FirstName, user.LastName, user.Password,
+            writer.AddUser(new User(user.Id, user.Username, user.Email, user.FirstName, user.LastName, user.Password,
                 user.IsActive, user.IsStaff, joined, lastLogin));
             byKey[Usernames.Key(user.Username)] = user;
             imported.Add(user.Id);

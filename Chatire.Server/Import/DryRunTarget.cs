@@ -1,3 +1,4 @@
+using Chatire.Core;
 using Chatire.Storage;
 
 namespace Chatire.Import;
@@ -12,7 +13,7 @@ public sealed class DryRunTarget(string? refusal) : IImportTarget
     {
         public string? RefusalReason() => refusal;
 
-        public void AddUser(ImportedUser user)
+        public void AddUser(User user)
         {
         }
 

@@ -1,3 +1,5 @@
+using Chatire.Core;
+
 namespace Chatire.Storage;
 
 /// <summary>The rows an import writes into a database, in the order it writes them. Every call runs
@@ -7,7 +9,7 @@ public interface IImportWriter
     /// <summary>Why the database cannot take an import (it already holds users or chats), or null when it is empty.</summary>
     string? RefusalReason();
 
-    void AddUser(ImportedUser user);
+    void AddUser(User user);
 
     /// <summary>Adds the chat and its owner as its first member.</summary>
     void AddChat(ImportedChat chat);

@@ -70,7 +70,7 @@ internal sealed class SqliteImportWriter(SqliteConnection connection) : IImportW
             : $"The database '{path}' already holds {users} user(s) and {chats} chat(s); an import needs an empty database (give a new file with --db).";
     }
 
-    public void AddUser(ImportedUser user) => Database.Execute(connection, InsertUserSql,
+    public void AddUser(User user) => Database.Execute(connection, InsertUserSql,
         ("$id", user.Id), ("$username", user.Username), ("$key", Usernames.Key(user.Username)), ("$email", user.Email),
         ("$first", user.FirstName), ("$last", user.LastName), ("$password", user.PasswordHash), ("$active", user.IsActive ? 1 : 0),
         ("$staff", user.IsStaff ? 1 : 0), ("$joined", user.DateJoined), ("$last_login", user.LastLogin));
