@@ -53,7 +53,7 @@ public sealed class TokenService(Database database, TokenStore tokens, UserStore
         return database.WriteAsync(c => InsertPair(c, userId, NewFamily(), now, now + settings.RefreshLifetime));
     }
 
-    private Pair InsertPair(Microsoft.Data.Sqlite.SqliteConnection c, long userId, string family, DateTimeOffset now, DateTimeOffset familyExpires)
+    private Pair InsertPair(System.Data.Common.DbConnection c, long userId, string family, DateTimeOffset now, DateTimeOffset familyExpires)
     {
         var access = NewValue();
         var refresh = NewValue();

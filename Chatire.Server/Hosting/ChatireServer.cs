@@ -129,7 +129,7 @@ public sealed class ChatireServer : IAsyncDisposable
 
         _housekeeping.Start();
         Log.Information("Chatire listening on http://{Host}:{Port}/{WsPort} with database {Database}",
-            Settings.Host == "+" ? "*" : Settings.Host, Port, WsPort is { } p ? $" (WebSockets also on port {p})" : "", Database.Path);
+            Settings.Host == "+" ? "*" : Settings.Host, Port, WsPort is { } p ? $" (WebSockets also on port {p})" : "", Database.Display);
     }
 
     /// <summary>Stops accepting, closes sockets with 1001, waits for requests in flight, closes the database.</summary>

@@ -148,7 +148,7 @@ public static class DatabaseMaintenance
         return connection;
     }
 
-    private static List<T> Rows<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> map)
+    private static List<T> Rows<T>(SqliteConnection connection, string sql, Func<System.Data.Common.DbDataReader, T> map)
     {
         var command = Database.Command(connection, sql);
         using var reader = command.ExecuteReader();
