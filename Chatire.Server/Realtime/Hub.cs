@@ -36,6 +36,9 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
         }
     }
 
+    /// <summary>The chats that have sockets on this node.</summary>
+    public IEnumerable<long> ChatIds => _rooms.Keys;
+
     /// <summary>Admits a socket (limits checked) and subscribes it to its chat's room.</summary>
     /// <exception cref="ApiException">503 when the server is full or stopping, 429 when the user holds too many sockets.</exception>
     public void Register(SocketConnection socket)

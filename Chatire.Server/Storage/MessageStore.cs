@@ -21,6 +21,7 @@ public sealed class MessageStore(Database database)
     private const string ByClientIdSql = $"SELECT {Columns} {From} WHERE m.chat_id = @chat AND m.user_id = @user AND m.client_id = @client";
     private const string NewestSql = $"SELECT * FROM (SELECT {Columns} {From} WHERE m.chat_id = @chat AND m.id < @before AND m.id > @after ORDER BY m.id DESC LIMIT @limit) AS newest ORDER BY 1";
     private const string OldestSql = $"SELECT {Columns} {From} WHERE m.chat_id = @chat AND m.id < @before AND m.id > @after ORDER BY m.id LIMIT @limit";
+    private const string ByIdSql = $"SELECT {Columns} {From} WHERE m.id = @id";
     private const string LastSql = $"SELECT {Columns} {From} WHERE m.chat_id = @chat ORDER BY m.id DESC LIMIT 1";
 
     /// <summary>Stores a message; call inside a write. Returns its id, or null when the author already
@@ -50,6 +51,8 @@ public sealed class MessageStore(Database database)
     /// <summary>The oldest <paramref name="limit"/> messages with after &lt; id &lt; before, oldest first.</summary>
     public IReadOnlyList<AuthoredMessage> Oldest(long chatId, int limit, long after, long before = long.MaxValue) =>
         database.Read(c => Query(c, OldestSql, ("@chat", chatId), ("@limit", limit), ("@before", before), ("@after", after)));
+
+    public AuthoredMessage? FindById(long id) => database.Read(c => Query(c, ByIdSql, ("@id", id)).FirstOrDefault());
 
     public static AuthoredMessage? Last(DbConnection connection, long chatId) => Query(connection, LastSql, ("@chat", chatId)).FirstOrDefault();
 

@@ -73,8 +73,8 @@ public static partial class Migrations
         CREATE INDEX login_failures_key ON login_failures(key, at);
         CREATE TABLE cluster_nodes (
             id TEXT PRIMARY KEY,
-            started TEXT COLLATE "C" NOT NULL,
-            seen TEXT COLLATE "C" NOT NULL
+            started TIMESTAMPTZ NOT NULL DEFAULT now(),
+            seen TIMESTAMPTZ NOT NULL DEFAULT now()
         )
         """,
     ];
