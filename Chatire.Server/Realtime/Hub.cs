@@ -219,6 +219,11 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
             tokens.Authenticate(token);
             return true;
         }
+        catch (DatabaseUnavailableException)
+        {
+            // Unknown for now: sockets stay open while the database is away, and are checked again next tick.
+            return true;
+        }
         catch (ApiException ex)
         {
             return ex.Detail == "User is inactive" ? null : false;
