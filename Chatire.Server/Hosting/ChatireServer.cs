@@ -145,7 +145,7 @@ public sealed class ChatireServer : IAsyncDisposable
         }
 
         Passwords = new PasswordWorkers();
-        LoginThrottle = new LoginThrottle(Settings, Clock);
+        LoginThrottle = new LoginThrottle(Settings, Clock, Bus is null ? null : new LoginFailureStore(Database));
         var logins = new LoginService(Users, Tokens, Hasher, Passwords, LoginThrottle, Clock, Log);
         var accounts = new AccountsApi(Settings, new AccountService(Users, Tokens, Hasher, Clock, Passwords), Users, Tokens, logins);
         var tokens = new TokensApi(logins, Tokens);

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Chatire.Tests.Infrastructure;
 using Chatire.Tests.Realtime;
+using static Chatire.Tests.Infrastructure.ApiClient;
 
 namespace Chatire.Tests.Cluster;
 
@@ -171,5 +172,44 @@ public sealed class ClusterTests : IAsyncLifetime
         {
             Assert.Equal(200, (await node.Api.GetAsync("/health")).Code);
         }
+    }
+}
+
+/// <summary>Cluster-wide rules that need nodes of their own settings.</summary>
+public sealed class ClusterLimitTests
+{
+    [Fact]
+    public async Task FailedLogins_SpreadOverNodes_AreThrottledTogether()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, s => s with { LoginLimitUserAddress = 6 });
+        await cluster[0].CreateUserAsync("alice");
+        var body = Json(("username", "alice"), ("password", "wrong-password"));
+
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal(400, (await cluster[i % 3].Api.PostAsync("/auth/token/login/", body)).Code);
+        }
+
+        foreach (var node in cluster.Nodes)
+        {
+            var reply = await node.Api.PostAsync("/auth/token/login/", Json(("username", "alice"), ("password", ApiClient.DefaultPassword)));
+            Assert.Equal(429, reply.Code);
+            Assert.NotNull(reply.Header("Retry-After"));
+        }
+    }
+
+    [Fact]
+    public async Task CliDeactivate_ClosesSocketsOnEveryNode()
+    {
+        await using var cluster = await TestCluster.StartAsync(2);
+        var room = await cluster[0].RoomAsync();
+        await using var onA = await cluster[0].ConnectAsync(room.Uri, room.Member.Token);
+        await using var onB = await cluster[1].ConnectAsync(room.Uri, room.Member.Token);
+
+        var result = await CliRunner.RunAsync(["user", "deactivate", "bob", "--db", cluster[0].DatabasePath]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal((WebSocketCloseStatus)4403, await onA.WaitForCloseAsync(TimeSpan.FromSeconds(2)));
+        Assert.Equal((WebSocketCloseStatus)4403, await onB.WaitForCloseAsync(TimeSpan.FromSeconds(2)));
     }
 }
