@@ -10,7 +10,8 @@ namespace Chatire.Cluster;
 /// One notification on the cluster's channel. <c>k</c> says what happened: "m" a message was stored
 /// (with the message and its author, or only ids when that would pass PostgreSQL's 8000-byte payload
 /// limit), "s" sessions of a user ended (tokens revoked; <c>d</c>: the account was deactivated or
-/// deleted). <c>n</c> is the sending node; <c>t</c> the sender's clock in microseconds since 1970 (for
+/// deleted), "p" a user's first socket in a chat opened on the sending node (<c>on</c>) or its last
+/// closed, "g" the node named by <c>n</c> stopped or was found dead. <c>n</c> is the sending node; <c>t</c> the sender's clock in microseconds since 1970 (for
 /// the delivery-lag histogram). The author carries no password hash.
 /// </summary>
 public sealed record BusEvent(
@@ -25,10 +26,13 @@ public sealed record BusEvent(
     [property: JsonPropertyName("at")] string? Created = null,
     [property: JsonPropertyName("cid")] string? ClientId = null,
     [property: JsonPropertyName("a")] BusAuthor? Author = null,
-    [property: JsonPropertyName("d")] bool Deactivated = false)
+    [property: JsonPropertyName("d")] bool Deactivated = false,
+    [property: JsonPropertyName("on")] bool Online = false)
 {
     public const string Message = "m";
     public const string Sessions = "s";
+    public const string Presence = "p";
+    public const string NodeGone = "g";
 
     public static BusEvent Of(AuthoredMessage m, string node, long sent) => new(
         Message, node, sent, m.Message.Id, m.Message.ChatId, m.Message.UserId, m.Message.Uri, m.Message.Text, m.Message.Created, m.Message.ClientId, BusAuthor.From(m.Author));

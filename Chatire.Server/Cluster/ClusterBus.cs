@@ -48,6 +48,7 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
     private Action _dropCachedLookups = () => { };
     private Func<IEnumerable<long>> _localChats = () => [];
     private Action<double> _lag = _ => { };
+    private IPresenceListener? _presence;
     private long _floor;
     private Task? _loop;
     private volatile bool _live;
@@ -89,6 +90,9 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
         _localChats = localChats;
         _lag = observeLag;
     }
+
+    /// <summary>Who hears other nodes' presence changes (the hub).</summary>
+    public void AttachPresence(IPresenceListener listener) => _presence = listener;
 
     public void Start() => _loop = Task.Run(RunAsync);
 
@@ -163,12 +167,15 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
         await database.WriteAsync(c => Notify(c, payload)).ConfigureAwait(false);
     }
 
+    /// <summary>Sends <paramref name="e"/> inside the caller's transaction.</summary>
+    public static void Notify(DbConnection connection, BusEvent e) => Notify(connection, Encode(e));
+
     private static void Notify(DbConnection connection, string payload) =>
         Database.Execute(connection, "SELECT pg_notify(@channel, @payload)", ("@channel", Channel), ("@payload", payload));
 
     private static string Encode(BusEvent e) => JsonSerializer.Serialize(e, BusJsonContext.Relaxed.BusEvent);
 
-    private static long NowMicros() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+    public static long NowMicros() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 
     private async Task RunAsync()
     {
@@ -302,6 +309,20 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
                     break;
                 case BusEvent.Sessions when e.Node != Node:
                     SessionsEnded(e.UserId, e.Deactivated);
+                    break;
+                case BusEvent.Presence when e.Node != Node && _presence is not null:
+                    if (e.Online && e.Author is not null)
+                    {
+                        _presence.RemoteJoined(e.Node, e.ChatId, e.Author.ToUser());
+                    }
+                    else if (!e.Online)
+                    {
+                        _presence.RemoteLeft(e.Node, e.ChatId, e.UserId);
+                    }
+
+                    break;
+                case BusEvent.NodeGone when e.Node != Node && _presence is not null:
+                    _presence.NodeGone(e.Node);
                     break;
             }
         }

@@ -11,7 +11,7 @@ namespace Chatire.Cluster;
 public sealed class NodeHeartbeat(PostgresDatabase database, string node, ILogger log) : IAsyncDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
-    public static readonly TimeSpan Alive = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Alive = TimeSpan.FromSeconds(10);
 
     private const string BeatSql = "INSERT INTO cluster_nodes (id) VALUES (@id) ON CONFLICT (id) DO UPDATE SET seen = now()";
     private const string CountSql = "SELECT COUNT(*) FROM cluster_nodes WHERE seen > now() - make_interval(secs => @alive)";
@@ -21,6 +21,9 @@ public sealed class NodeHeartbeat(PostgresDatabase database, string node, ILogge
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private int _nodes = 1;
+
+    /// <summary>Runs after each beat (presence drops the users of dead nodes).</summary>
+    public Action? AfterBeat { get; set; }
 
     /// <summary>Nodes seen alive now, this one included (the count of the last beat while the database is unreachable).</summary>
     public int Nodes
@@ -72,6 +75,7 @@ public sealed class NodeHeartbeat(PostgresDatabase database, string node, ILogge
                 return Database.Scalar<long>(c, CountSql, ("@alive", Alive.TotalSeconds));
             }).GetAwaiter().GetResult();
             Volatile.Write(ref _nodes, (int)count);
+            AfterBeat?.Invoke();
         }
         catch (Exception ex)
         {

@@ -44,12 +44,14 @@ public sealed class ChatireServer : IAsyncDisposable
         {
             Bus = new ClusterBus(postgres, messages, log);
             Heartbeat = new NodeHeartbeat(postgres, Bus.Node, log);
+            Presence = new ClusterPresence(postgres, Bus.Node, log);
+            Heartbeat.AfterBeat = Presence.SweepDeadNodes;
         }
 
         Chats = new ChatService(Database, new ChatStore(Database), messages, Users,
             new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock, Bus);
         Chats.OnMessageStored(Metrics.MessageStored);
-        Hub = new Hub(settings, Tokens, Users, Metrics);
+        Hub = new Hub(settings, Tokens, Users, Metrics, Presence);
 
         // With several nodes, another node's post could be missing from this node's copy for a moment:
         // history is read from the database.
@@ -63,6 +65,7 @@ public sealed class ChatireServer : IAsyncDisposable
         {
             Tokens.Subscribe(new SessionEventFanout(Hub, Bus));
             Bus.Attach(Hub, Tokens.InvalidateCache, () => Hub.ChatIds, Metrics.BusDelivered);
+            Bus.AttachPresence(Hub);
             Metrics.TrackCluster(() => Heartbeat!.Nodes);
         }
 
@@ -89,6 +92,8 @@ public sealed class ChatireServer : IAsyncDisposable
     public ClusterBus? Bus { get; }
 
     public NodeHeartbeat? Heartbeat { get; }
+
+    public ClusterPresence? Presence { get; }
     public Hub Hub { get; }
 
     /// <summary>The route table the main port serves.</summary>
@@ -135,6 +140,7 @@ public sealed class ChatireServer : IAsyncDisposable
         if (Bus is not null)
         {
             Bus.Start();
+            Presence!.Start();
             Heartbeat!.Start();
 
             // Serve once the node hears the cluster, so nothing stored meanwhile is missed by its sockets.
@@ -212,6 +218,11 @@ public sealed class ChatireServer : IAsyncDisposable
 
     private async Task StopClusterAsync()
     {
+        if (Presence is not null)
+        {
+            await Presence.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Heartbeat is not null)
         {
             await Heartbeat.DisposeAsync().ConfigureAwait(false);
