@@ -34,6 +34,8 @@ public sealed class SqlDialect
         // Messages of one chat are stored one transaction at a time, so their ids are taken and
         // committed in the same order, and notifications (sent at commit) arrive in id order.
         LockChatSql = "SELECT id FROM chats WHERE id = @chat FOR UPDATE",
+
+        ResetIdentitySql = "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), 0) + 1, false)",
     };
 
     private SqlDialect()
@@ -61,6 +63,10 @@ public sealed class SqlDialect
     /// <summary>Locks the chat row for the rest of the transaction before a message is inserted, or null
     /// where one writer already serializes every write (SQLite).</summary>
     public string? LockChatSql { get; init; }
+
+    /// <summary>After rows were inserted with explicit ids, moves table {0}'s id generator past them, or null
+    /// where the engine does so itself (SQLite).</summary>
+    public string? ResetIdentitySql { get; init; }
 
     public int LatestVersion => Scripts.Count;
 
