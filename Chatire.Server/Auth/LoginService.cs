@@ -45,7 +45,7 @@ public sealed class LoginService(UserStore users, TokenService tokens, PasswordH
         var matches = await workers.RunAsync(() => hasher.Verify(password, hash)).ConfigureAwait(false);
         if (user is null || !matches || !user.IsActive)
         {
-            throttle.RecordFailure(throttleKey, clientAddress);
+            await throttle.RecordFailureAsync(throttleKey, clientAddress).ConfigureAwait(false);
             log.Warning("Failed login for user {Username} from {Client}", ForLog(throttleKey), clientAddress);
             throw new ValidationException("non_field_errors", failure);
         }

@@ -64,7 +64,7 @@ public sealed class TokenService(Database database, TokenStore tokens, UserStore
 
     /// <summary>Signs and stores an access and a refresh token carrying the user's current names. The key is
     /// read in the same transaction, so a pair is either revoked by a concurrent rotation or signed with the new key.</summary>
-    private Pair? InsertPair(Microsoft.Data.Sqlite.SqliteConnection c, long userId, string family, DateTimeOffset now, DateTimeOffset familyExpires)
+    private Pair? InsertPair(System.Data.Common.DbConnection c, long userId, string family, DateTimeOffset now, DateTimeOffset familyExpires)
     {
         if (UserStore.FindById(c, userId) is not { } user)
         {

@@ -25,10 +25,11 @@ public sealed class ChatService
     private readonly UserStore _users;
     private readonly MessageRateLimiter _rate;
     private readonly IClock _clock;
-    private readonly MessageSequencer _sequencer;
+    private readonly IMessageAnnouncer _sequencer;
     private Action? _messageStored;
 
-    public ChatService(Database database, ChatStore chats, MessageStore messages, UserStore users, MessageRateLimiter rate, IClock clock)
+    /// <param name="announcer">How stored messages reach listeners; by default this process only (<see cref="MessageSequencer"/>).</param>
+    public ChatService(Database database, ChatStore chats, MessageStore messages, UserStore users, MessageRateLimiter rate, IClock clock, IMessageAnnouncer? announcer = null)
     {
         _database = database;
         _chats = chats;
@@ -36,7 +37,7 @@ public sealed class ChatService
         _users = users;
         _rate = rate;
         _clock = clock;
-        _sequencer = new MessageSequencer();
+        _sequencer = announcer ?? new MessageSequencer();
         _chatsByUri = new(LookupLifetime, clock);
         _members = new(LookupLifetime, clock);
     }
@@ -191,24 +192,26 @@ public sealed class ChatService
         bool isNew;
         try
         {
-            (stored, isNew) = await _database.WriteAsync(c =>
+            (stored, isNew) = await _database.WriteInOrderAsync(chat.Id, c =>
             {
+                MessageStore.LockChat(c, chat.Id);
                 if (MessageStore.TryInsert(c, chat.Id, author.Id, text, created, clientId) is not { } id)
                 {
                     return (MessageStore.FindByClientId(c, chat.Id, author.Id, clientId!)!, false);
                 }
 
                 ChatStore.Touch(c, chat.Id, created);
-                _sequencer.Reserve(chat.Id, id);
+                var message = new AuthoredMessage(new ChatMessage(id, chat.Id, chat.Uri, author.Id, text, created, clientId), author);
+                _sequencer.Stored(c, message);
                 reservedId = id;
-                return (new AuthoredMessage(new ChatMessage(id, chat.Id, chat.Uri, author.Id, text, created, clientId), author), true);
+                return (message, true);
             }).ConfigureAwait(false);
         }
         catch
         {
             if (Volatile.Read(ref reservedId) != 0)
             {
-                _sequencer.Cancel(chat.Id, reservedId);
+                _sequencer.Failed(chat.Id, reservedId);
             }
 
             throw;
@@ -221,11 +224,11 @@ public sealed class ChatService
         }
 
         _messageStored?.Invoke();
-        await _sequencer.Complete(stored).ConfigureAwait(false);
+        await _sequencer.Committed(stored).ConfigureAwait(false);
         return new PostResult(stored, true);
     }
 
-    private static ChatView View(Microsoft.Data.Sqlite.SqliteConnection c, Core.Chat chat)
+    private static ChatView View(System.Data.Common.DbConnection c, Core.Chat chat)
     {
         var members = ChatStore.Members(c, chat.Id);
         var owner = members.FirstOrDefault(m => m.Id == chat.OwnerId) ?? members[0];

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Chatire.Storage;
 
 namespace Chatire.Chat;
@@ -8,13 +9,19 @@ namespace Chatire.Chat;
 /// at a time, so a message's slot is reserved (inside its write) in id order; a commit completes the
 /// slot, and the completed prefix of the queue is announced. A write that fails cancels its slot.
 /// </summary>
-public sealed class MessageSequencer
+public sealed class MessageSequencer : IMessageAnnouncer
 {
     private IChatEvents _events = NoChatEvents.Instance;
 
     public void Subscribe(IChatEvents events) => _events = events;
 
     private readonly ConcurrentDictionary<long, ChatQueue> _chats = new();
+
+    public void Stored(DbConnection connection, AuthoredMessage message) => Reserve(message.Message.ChatId, message.Message.Id);
+
+    public void Failed(long chatId, long id) => Cancel(chatId, id);
+
+    public Task Committed(AuthoredMessage message) => Complete(message);
 
     /// <summary>Called inside the write that inserted message <paramref name="id"/> (on the writer thread).</summary>
     public void Reserve(long chatId, long id)

@@ -1,3 +1,4 @@
+using Chatire.Core;
 using System.CommandLine;
 using Chatire.Configuration;
 
@@ -31,7 +32,7 @@ public static class ConfigCommand
                     SettingSource.ConfigFile => "file " + values.ConfigFile,
                     _ => "default",
                 };
-                var value = values[definition];
+                var value = definition == SettingNames.Db ? DatabaseLocation.Mask(values[definition]) : values[definition];
                 table.Add(definition.Name, definition.IsSecret && value.Length > 0 ? "********" : (value.Length == 0 ? "(none)" : value), source);
             }
 

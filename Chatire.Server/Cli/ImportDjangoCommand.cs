@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Chatire.Bench;
 using Chatire.Configuration;
+using Chatire.Core;
 using Chatire.Import;
 using Chatire.Storage;
 using Microsoft.Data.Sqlite;
@@ -41,7 +42,8 @@ public static class ImportDjangoCommand
         command.SetAction(async (parseResult, _) =>
         {
             var (_, resolved) = settings.Resolve(parseResult, console);
-            var request = new Request(parseResult.GetValue(source)!, Path.GetFullPath(resolved.DatabasePath), parseResult.GetValue(dryRun),
+            var request = new Request(parseResult.GetValue(source)!,
+                DatabaseLocation.LooksLikeUrl(resolved.DatabasePath) ? resolved.DatabasePath : Path.GetFullPath(resolved.DatabasePath), parseResult.GetValue(dryRun),
                 new ImportOptions(parseResult.GetValue(tokens) == "keep", DateTimeOffset.UtcNow, resolved.TokenLifetime));
             try
             {
@@ -55,7 +57,11 @@ public static class ImportDjangoCommand
         return command;
     }
 
-    private sealed record Request(string Source, string Target, bool DryRun, ImportOptions Options);
+    private sealed record Request(string Source, string Target, bool DryRun, ImportOptions Options)
+    {
+        /// <summary>The target as shown: a PostgreSQL URL with its password masked.</summary>
+        public string TargetDisplay => DatabaseLocation.Mask(Target);
+    }
 
     private static async Task<int> RunAsync(Request request, CliConsole console)
     {
@@ -71,7 +77,8 @@ public static class ImportDjangoCommand
         ImportReport? report = null;
         if (request.DryRun)
         {
-            var target = new DryRunTarget(SqliteImportTarget.RefusalReadOnly(request.Target));
+            // A PostgreSQL target is checked when importing: looking into it here could migrate its schema.
+            var target = new DryRunTarget(DatabaseLocation.LooksLikeUrl(request.Target) ? null : ImportTarget.RefusalReadOnly(request.Target));
             await WithProgressAsync(console, importer, total, () => target.RunAsync(writer => report = importer.Run(writer))).ConfigureAwait(false);
         }
         else
@@ -82,8 +89,8 @@ public static class ImportDjangoCommand
         var output = console.Out;
         var elapsed = started.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
         await output.WriteLineAsync(request.DryRun
-            ? $"Dry run: read '{source.Path}' in {elapsed} s and wrote nothing. An import into '{request.Target}' would bring over:"
-            : $"Imported '{source.Path}' into '{request.Target}' in {elapsed} s:").ConfigureAwait(false);
+            ? $"Dry run: read '{source.Path}' in {elapsed} s and wrote nothing. An import into '{request.TargetDisplay}' would bring over:"
+            : $"Imported '{source.Path}' into '{request.TargetDisplay}' in {elapsed} s:").ConfigureAwait(false);
         foreach (var line in report!.Lines())
         {
             await output.WriteLineAsync(line).ConfigureAwait(false);
@@ -96,8 +103,9 @@ public static class ImportDjangoCommand
     /// removed again when it fails, so a failed import leaves nothing behind.</summary>
     private static async Task ImportAsync(string path, CliConsole console, DjangoImporter importer, long total, Action<IImportWriter> import)
     {
-        var existed = File.Exists(path);
-        if (existed && SqliteImportTarget.RefusalReadOnly(path) is { } refusal)
+        var isUrl = DatabaseLocation.LooksLikeUrl(path);
+        var existed = isUrl || File.Exists(path);
+        if (existed && !isUrl && ImportTarget.RefusalReadOnly(path) is { } refusal)
         {
             // Refused before opening it for writing: a file of another application is never migrated.
             throw new ImportException(refusal);
@@ -116,12 +124,12 @@ public static class ImportDjangoCommand
         var done = false;
         try
         {
-            await WithProgressAsync(console, importer, total, () => new SqliteImportTarget(database).RunAsync(import)).ConfigureAwait(false);
+            await WithProgressAsync(console, importer, total, () => new ImportTarget(database).RunAsync(import)).ConfigureAwait(false);
             done = true;
         }
-        catch (SqliteException ex)
+        catch (System.Data.Common.DbException ex)
         {
-            throw new ImportException($"Writing to '{path}' failed, so nothing was imported (SQLite: {ex.Message.TrimEnd('.')}).", ex);
+            throw new ImportException($"Writing to '{DatabaseLocation.Mask(path)}' failed, so nothing was imported ({ex.Message.TrimEnd('.')}).", ex);
         }
         finally
         {

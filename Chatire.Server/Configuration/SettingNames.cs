@@ -6,7 +6,7 @@ public static class SettingNames
 {
     public static readonly SettingDefinition Host = new("host", "+", "Interface to listen on: + for all, or a host name or IP address (127.0.0.1 also registers localhost).");
     public static readonly SettingDefinition Port = new("port", "8000", "HTTP port.");
-    public static readonly SettingDefinition Db = new("db", "chatire.db", "SQLite database file (created if missing).");
+    public static readonly SettingDefinition Db = new("db", "chatire.db", "SQLite database file (created if missing), or a PostgreSQL URL postgres://user:password@host:port/database?sslmode=... shared by several nodes.");
     public static readonly SettingDefinition CorsOrigins = new("cors-origins", "", "Comma-separated allowed browser origins, or * for any. The server's own origin is always allowed.");
     public static readonly SettingDefinition Registration = new("registration", "open", "open or closed: whether anyone may sign up through the API.");
     public static readonly SettingDefinition TokenLifetime = new("token-lifetime", "24h", "Lifetime of auth tokens from /auth/token/login/.");

@@ -1,3 +1,4 @@
+using Chatire.Core;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -68,7 +69,11 @@ public static class SettingsParser
 
         if (string.IsNullOrWhiteSpace(settings.DatabasePath))
         {
-            errors.Add("The setting db must name a database file.");
+            errors.Add("The setting db must name a database file or a PostgreSQL URL.");
+        }
+        else if (!DatabaseLocation.TryParse(settings.DatabasePath, out _, out var dbError))
+        {
+            errors.Add(dbError!);
         }
 
         if (settings.WsPort == settings.Port)

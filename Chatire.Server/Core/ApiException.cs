@@ -45,3 +45,17 @@ public sealed class ValidationException : ApiException
 
     public IReadOnlyDictionary<string, List<string>> Errors { get; }
 }
+
+/// <summary>503: the database cannot be reached right now (PostgreSQL restarting, network). The request
+/// may be retried; a post retried with the same client_id is stored once.</summary>
+public sealed class DatabaseUnavailableException : ApiException
+{
+    public DatabaseUnavailableException(Exception? cause = null)
+        : base(503, "The database is unavailable; try again shortly.")
+    {
+        Cause = cause;
+        RetryAfterSeconds = 1;
+    }
+
+    public Exception? Cause { get; }
+}

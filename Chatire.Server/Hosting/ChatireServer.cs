@@ -1,6 +1,7 @@
 using Chatire.Api;
 using Chatire.Auth;
 using Chatire.Chat;
+using Chatire.Cluster;
 using Chatire.Configuration;
 using Chatire.Core;
 using Chatire.Http;
@@ -21,7 +22,7 @@ public sealed class ChatireServer : IAsyncDisposable
 {
     private readonly List<ListenerHost> _listeners;
     private readonly Housekeeping _housekeeping;
-    private readonly ServeLock _serveLock;
+    private readonly ServeLock? _serveLock;
     private readonly bool _ownsLogger;
     private bool _serving;
     private int _stopped;
@@ -35,21 +36,23 @@ public sealed class ChatireServer : IAsyncDisposable
         _listeners = listeners;
         Options = options;
 
-        _serveLock = ServeLock.Acquire(settings.DatabasePath);
-        var created = !settings.DatabasePath.Contains("://", StringComparison.Ordinal) && !File.Exists(settings.DatabasePath);
+        // One serve per SQLite file; PostgreSQL is shared by the nodes of a cluster.
+        var isUrl = DatabaseLocation.LooksLikeUrl(settings.DatabasePath);
+        _serveLock = isUrl ? null : ServeLock.Acquire(settings.DatabasePath);
+        var created = !isUrl && !File.Exists(settings.DatabasePath);
         try
         {
             Database = Database.Open(settings.DatabasePath, settings.Synchronous);
         }
         catch
         {
-            _serveLock.Dispose();
+            _serveLock?.Dispose();
             throw;
         }
 
         if (created)
         {
-            log.Information("Created new database {Database}", Database.Path);
+            log.Information("Created new database {Database}", Database.Display);
         }
 
         Users = new UserStore(Database);
@@ -57,13 +60,36 @@ public sealed class ChatireServer : IAsyncDisposable
         Tokens = new TokenService(Database, TokenStore, Users, settings, Clock);
         Hasher = new PasswordHasher(settings.BcryptCost, log);
         Metrics = new Metrics();
-        Chats = new ChatService(Database, new ChatStore(Database), new MessageStore(Database), Users,
-            new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock);
+        var messages = new MessageStore(Database);
+        if (Database is PostgresDatabase postgres)
+        {
+            Bus = new ClusterBus(postgres, messages, log);
+            Heartbeat = new NodeHeartbeat(postgres, Bus.Node, log);
+            Presence = new ClusterPresence(postgres, Bus.Node, log);
+            Heartbeat.AfterBeat = Presence.SweepDeadNodes;
+        }
+
+        Chats = new ChatService(Database, new ChatStore(Database), messages, Users,
+            new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock, Bus);
         Chats.OnMessageStored(Metrics.MessageStored);
-        Hub = new Hub(settings, Tokens, Users, Metrics);
-        History = new HistoryCache(Chats, Users);
+        Hub = new Hub(settings, Tokens, Users, Metrics, Presence);
+
+        // With several nodes, another node's post could be missing from this node's copy for a moment:
+        // history is read from the database.
+        History = new HistoryCache(Chats, Users, Bus is null ? HistoryCache.DefaultChatCapacity : 0);
         Chats.Subscribe(new ChatEventFanout(Hub, History));
-        Tokens.Subscribe(Hub);
+        if (Bus is null)
+        {
+            Tokens.Subscribe(Hub);
+        }
+        else
+        {
+            Tokens.Subscribe(new SessionEventFanout(Hub, Bus));
+            Bus.Attach(Hub, Tokens.InvalidateCache, () => Hub.ChatIds, Metrics.BusDelivered);
+            Bus.AttachPresence(Hub);
+            Metrics.TrackCluster(() => Heartbeat!.Nodes);
+        }
+
         _housekeeping = new Housekeeping(Tokens, log, options.HousekeepingInterval);
         _housekeeping.OnTick(Hub.CheckSocketsAsync);
     }
@@ -82,6 +108,13 @@ public sealed class ChatireServer : IAsyncDisposable
     public PasswordWorkers? Passwords { get; private set; }
     public LoginThrottle? LoginThrottle { get; private set; }
     public ChatService Chats { get; }
+
+    /// <summary>The fan-out between nodes (PostgreSQL only).</summary>
+    public ClusterBus? Bus { get; }
+
+    public NodeHeartbeat? Heartbeat { get; }
+
+    public ClusterPresence? Presence { get; }
     public Hub Hub { get; }
 
     /// <summary>The route table the main port serves.</summary>
@@ -142,8 +175,21 @@ public sealed class ChatireServer : IAsyncDisposable
     private void Start()
     {
         Tokens.EnsureSigningKeyAsync().GetAwaiter().GetResult();
+        if (Bus is not null)
+        {
+            Bus.Start();
+            Presence!.Start();
+            Heartbeat!.Start();
+
+            // Serve once the node hears the cluster, so nothing stored meanwhile is missed by its sockets.
+            if (!Bus.Ready.Wait(TimeSpan.FromSeconds(10)))
+            {
+                Log.Warning("The cluster bus is not connected yet; serving anyway");
+            }
+        }
+
         Passwords = new PasswordWorkers();
-        LoginThrottle = new LoginThrottle(Settings, Clock);
+        LoginThrottle = new LoginThrottle(Settings, Clock, Bus is null ? null : new LoginFailureStore(Database));
         var logins = new LoginService(Users, Tokens, Hasher, Passwords, LoginThrottle, Clock, Log);
         var accountService = new AccountService(Users, Tokens, Hasher, Clock, Passwords);
         var accounts = new AccountsApi(Settings, accountService, Users, Tokens, logins);
@@ -152,7 +198,7 @@ public sealed class ChatireServer : IAsyncDisposable
         var chats = new ChatsApi(Chats, History);
         var cors = new Cors(Settings.CorsOrigins);
         var sockets = new WebSocketEndpoint(Settings, cors, Tokens, Chats, Hub, Metrics, Log);
-        var ops = new OpsApi(Database, Metrics);
+        var ops = new OpsApi(Database, Metrics, Bus is null ? null : () => Bus.IsLive);
         var web = Settings.WebClient ? new WebClient() : null;
 
         var routes = RouteTable = Routes.Build(Settings, accounts, tokens, conduit, chats, sockets, ops, web);
@@ -169,7 +215,7 @@ public sealed class ChatireServer : IAsyncDisposable
         _serving = true;
         _housekeeping.Start();
         Log.Information("Chatire listening on {Bound}{WsPort} with database {Database}; open {Url}",
-            ListenPrefixes.BoundAddress(Settings.Host, Port), WsPort is { } p ? $", WebSockets also on port {p}" : "", Database.Path, ListenPrefixes.BrowserUrl(Settings.Host, Port));
+            ListenPrefixes.BoundAddress(Settings.Host, Port), WsPort is { } p ? $", WebSockets also on port {p}" : "", Database.Display, ListenPrefixes.BrowserUrl(Settings.Host, Port));
     }
 
     /// <summary>Stops accepting, closes sockets with 1001, waits for requests in flight, closes the database.</summary>
@@ -185,8 +231,9 @@ public sealed class ChatireServer : IAsyncDisposable
         await _housekeeping.StopAsync().ConfigureAwait(false);
         await Task.WhenAll(_listeners.Select(l => l.StopAsync(Options.ShutdownTimeout))).ConfigureAwait(false);
         Passwords?.Dispose();
+        await StopClusterAsync().ConfigureAwait(false);
         await Database.DisposeAsync().ConfigureAwait(false);
-        _serveLock.Dispose();
+        _serveLock?.Dispose();
         Log.Information("Chatire stopped");
         if (_ownsLogger)
         {
@@ -200,8 +247,9 @@ public sealed class ChatireServer : IAsyncDisposable
         {
             await Task.WhenAll(_listeners.Select(l => l.StopAsync(TimeSpan.Zero))).ConfigureAwait(false);
             await _housekeeping.StopAsync().ConfigureAwait(false);
+            await StopClusterAsync().ConfigureAwait(false);
             await Database.DisposeAsync().ConfigureAwait(false);
-            _serveLock.Dispose();
+            _serveLock?.Dispose();
             if (_ownsLogger)
             {
                 (Log as IDisposable)?.Dispose();
@@ -211,5 +259,23 @@ public sealed class ChatireServer : IAsyncDisposable
         }
 
         await StopAsync().ConfigureAwait(false);
+    }
+
+    private async Task StopClusterAsync()
+    {
+        if (Presence is not null)
+        {
+            await Presence.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Heartbeat is not null)
+        {
+            await Heartbeat.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Bus is not null)
+        {
+            await Bus.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -1,333 +1,102 @@
-using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
+using Chatire.Core;
 using Microsoft.Data.Sqlite;
 
 namespace Chatire.Storage;
 
 /// <summary>
-/// The SQLite database: pooled connections for reads, and one writer connection fed by a queue.
-/// The writer runs every write waiting in the queue inside one transaction (group commit), each in
-/// its own savepoint, so concurrent posts share one fsync while a failing write affects only itself.
-/// A write's task completes only after its transaction has committed.
+/// The database the stores run on: reads on a connection lent for the call, writes each in a
+/// transaction that has committed when the task completes. Two engines implement it — SQLite (one
+/// file, one writer with group commit) and PostgreSQL (a pool, one transaction per write) — and the
+/// stores above run the same code on both; where the SQL differs, <see cref="SqlDialect"/> says how.
 /// </summary>
-public sealed class Database : IAsyncDisposable
+public abstract class Database : IAsyncDisposable
 {
-    private const int MaxBatch = 512;
-    private const int MaxIdleReaders = 16;
-
     private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Statements = new();
-    private readonly ConcurrentBag<SqliteConnection> _readers = [];
-    private int _idleReaders;
 
-    private readonly string _readConnectionString;
-    private readonly SqliteConnection _writer;
-    private readonly Channel<WriteItem> _queue = Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Thread _writerThread;
-    private int _disposed;
+    public abstract SqlDialect Dialect { get; }
 
-    private Database(string path, SqliteConnection writer)
+    /// <summary>Where the data lives, safe to show: a file path, or a URL with the password masked.</summary>
+    public abstract string Display { get; }
+
+    /// <summary>Opens (creating and migrating if needed) the database named by <paramref name="location"/>:
+    /// a PostgreSQL URL, or else an SQLite file path.</summary>
+    /// <exception cref="DatabaseException">It cannot be opened, or its schema is newer than this build.</exception>
+    public static Database Open(string location, string synchronous = "FULL")
     {
-        Path = path;
-        _writer = writer;
-        _readConnectionString = BuildConnectionString(path, SqliteOpenMode.ReadWrite);
-        _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "chatire-db-writer" };
-        _writerThread.Start();
+        if (!DatabaseLocation.TryParse(location, out var parsed, out var error))
+        {
+            throw new DatabaseException(error!);
+        }
+
+        return parsed.IsPostgres ? PostgresDatabase.Open(parsed) : SqliteDatabase.OpenFile(location, synchronous);
     }
 
-    public string Path { get; }
+    /// <summary>Runs a read on a connection lent for the call.</summary>
+    public abstract T Read<T>(Func<DbConnection, T> read);
 
-    /// <summary>Opens (creating if needed) and migrates the database at <paramref name="path"/>.</summary>
-    /// <exception cref="DatabaseException">The file cannot be opened or its schema is newer than this build.</exception>
-    /// <param name="synchronous">SQLite's synchronous level for the writer: FULL (default) makes every
-    /// commit durable across power loss; NORMAL keeps commits across process crashes only.</param>
-    public static Database Open(string path, string synchronous = "FULL")
-    {
-        if (synchronous is not ("FULL" or "NORMAL"))
-        {
-            throw new ArgumentOutOfRangeException(nameof(synchronous), synchronous, "FULL or NORMAL.");
-        }
+    /// <summary>Runs a write in a transaction; completes after it has committed.</summary>
+    public abstract Task<T> WriteAsync<T>(Func<DbConnection, T> write);
 
-        SQLitePCL.Batteries_V2.Init();
-        var fullPath = System.IO.Path.GetFullPath(path);
-        var directory = System.IO.Path.GetDirectoryName(fullPath);
-        if (directory is not null && !Directory.Exists(directory))
-        {
-            throw new DatabaseException($"The directory of the database file '{fullPath}' does not exist.");
-        }
+    /// <summary>A write that must start after every earlier call with the same <paramref name="key"/> (a
+    /// socket's pipelined posts into one chat are stored in the order sent). SQLite's one writer keeps
+    /// every write in call order already.</summary>
+    public virtual Task<T> WriteInOrderAsync<T>(long key, Func<DbConnection, T> write) => WriteAsync(write);
 
-        var writer = new SqliteConnection(BuildConnectionString(fullPath, SqliteOpenMode.ReadWriteCreate));
-        try
-        {
-            writer.Open();
-            Execute(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=" + synchronous + "; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
-            Migrations.Apply(writer);
-        }
-        catch (SqliteException ex)
-        {
-            writer.Dispose();
-            throw new DatabaseException($"The database file '{fullPath}' cannot be used: {ex.Message}", ex);
-        }
-        catch
-        {
-            writer.Dispose();
-            throw;
-        }
-
-        return new Database(fullPath, writer);
-    }
-
-    private static string BuildConnectionString(string path, SqliteOpenMode mode) => new SqliteConnectionStringBuilder
-    {
-        DataSource = path,
-        Mode = mode,
-        ForeignKeys = true,
-        DefaultTimeout = 5,
-        Pooling = false,
-        Cache = SqliteCacheMode.Private,
-    }.ToString();
-
-    /// <summary>Runs a read on a connection rented from the reader pool. Readers stay open for the life
-    /// of the database, so their prepared statements (see <see cref="Command"/>) are reused.</summary>
-    public T Read<T>(Func<SqliteConnection, T> read)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_readers.TryTake(out var connection))
-        {
-            Interlocked.Decrement(ref _idleReaders);
-        }
-        else
-        {
-            connection = new SqliteConnection(_readConnectionString);
-            connection.Open();
-        }
-
-        try
-        {
-            return read(connection);
-        }
-        finally
-        {
-            if (Volatile.Read(ref _disposed) == 0 && Interlocked.Increment(ref _idleReaders) <= MaxIdleReaders)
-            {
-                _readers.Add(connection);
-            }
-            else
-            {
-                if (Volatile.Read(ref _disposed) == 0)
-                {
-                    Interlocked.Decrement(ref _idleReaders);
-                }
-
-                connection.Dispose();
-            }
-        }
-    }
-
-    /// <summary>Queues a write; completes after the transaction holding it has committed.</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> write)
-    {
-        var item = new WriteItem<T>(write);
-        if (!_queue.Writer.TryWrite(item))
-        {
-            return Task.FromException<T>(new ObjectDisposedException(nameof(Database), "The database is closed."));
-        }
-
-        return item.Task;
-    }
-
-    public Task WriteAsync(Action<SqliteConnection> write) => WriteAsync<bool>(connection =>
+    public Task WriteAsync(Action<DbConnection> write) => WriteAsync<bool>(connection =>
     {
         write(connection);
         return true;
     });
 
     /// <summary>Checks that the database answers.</summary>
-    public bool IsHealthy()
-    {
-        try
-        {
-            return Read(connection => Scalar<long>(connection, "SELECT 1") == 1);
-        }
-        catch (SqliteException)
-        {
-            return false;
-        }
-    }
+    public abstract bool IsHealthy();
 
-    public static void Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+    public abstract ValueTask DisposeAsync();
+
+    public static void Execute(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
         Command(connection, sql, parameters).ExecuteNonQuery();
 
-    public static T Scalar<T>(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+    public static T Scalar<T>(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
         (T)Convert.ChangeType(Command(connection, sql, parameters).ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The command for <paramref name="sql"/> on <paramref name="connection"/>, with the parameters bound.
-    /// Commands are cached per connection and SQL text, so SQLite compiles each statement once per
-    /// connection instead of on every call. Do not dispose the command; dispose its readers. A
-    /// connection is used by one thread at a time (the writer thread, or a rented reader).</summary>
-    public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    /// On SQLite, commands are cached per connection and SQL text, so each statement is compiled once per
+    /// connection; PostgreSQL prepares repeated statements itself (automatic preparation on the pooled
+    /// connection). Do not dispose the command; dispose its readers. A connection is used by one thread at
+    /// a time.</summary>
+    public static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
-        var cache = Statements.GetOrCreateValue(connection);
-        if (!cache.TryGetValue(sql, out var command))
+        if (connection is SqliteConnection sqlite)
         {
-            command = connection.CreateCommand();
-            command.CommandText = sql;
-            cache[sql] = command;
+            var cache = Statements.GetOrCreateValue(sqlite);
+            if (!cache.TryGetValue(sql, out var cached))
+            {
+                cached = sqlite.CreateCommand();
+                cached.CommandText = sql;
+                cache[sql] = cached;
+            }
+
+            cached.Parameters.Clear();
+            foreach (var (name, value) in parameters)
+            {
+                cached.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+
+            return cached;
         }
 
-        command.Parameters.Clear();
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
         }
 
         return command;
-    }
-
-    private void WriterLoop()
-    {
-        var batch = new List<WriteItem>(MaxBatch);
-        var reader = _queue.Reader;
-        while (true)
-        {
-            if (!reader.TryRead(out var first))
-            {
-                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            batch.Add(first);
-            while (batch.Count < MaxBatch && reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
-            RunBatch(batch);
-            batch.Clear();
-        }
-    }
-
-    private void RunBatch(List<WriteItem> batch)
-    {
-        try
-        {
-            Execute(_writer, "BEGIN IMMEDIATE");
-        }
-        catch (Exception ex)
-        {
-            foreach (var item in batch)
-            {
-                item.Fail(ex);
-            }
-
-            return;
-        }
-
-        foreach (var item in batch)
-        {
-            Execute(_writer, "SAVEPOINT item");
-            try
-            {
-                item.Run(_writer);
-                Execute(_writer, "RELEASE item");
-            }
-            catch (Exception ex)
-            {
-                item.Fail(ex);
-                Execute(_writer, "ROLLBACK TO item");
-                Execute(_writer, "RELEASE item");
-            }
-        }
-
-        try
-        {
-            Execute(_writer, "COMMIT");
-        }
-        catch (Exception ex)
-        {
-            try
-            {
-                Execute(_writer, "ROLLBACK");
-            }
-            catch (SqliteException)
-            {
-                // The transaction is already gone; nothing to undo.
-            }
-
-            foreach (var item in batch)
-            {
-                item.Fail(ex);
-            }
-
-            return;
-        }
-
-        foreach (var item in batch)
-        {
-            item.Complete();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        _queue.Writer.TryComplete();
-        await Task.Run(() => _writerThread.Join()).ConfigureAwait(false);
-        try
-        {
-            Execute(_writer, "PRAGMA wal_checkpoint(TRUNCATE)");
-        }
-        catch (SqliteException)
-        {
-            // Readers may still hold the WAL; SQLite checkpoints on the next open.
-        }
-
-        _writer.Dispose();
-        while (_readers.TryTake(out var reader))
-        {
-            reader.Dispose();
-        }
-    }
-
-    private abstract class WriteItem
-    {
-        public abstract void Run(SqliteConnection connection);
-
-        public abstract void Complete();
-
-        public abstract void Fail(Exception exception);
-    }
-
-    private sealed class WriteItem<T>(Func<SqliteConnection, T> write) : WriteItem
-    {
-        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
-        private bool _failed;
-
-        public Task<T> Task => _completion.Task;
-
-        public override void Run(SqliteConnection connection) => _result = write(connection);
-
-        public override void Complete()
-        {
-            if (!_failed)
-            {
-                _completion.TrySetResult(_result!);
-            }
-        }
-
-        public override void Fail(Exception exception)
-        {
-            _failed = true;
-            _completion.TrySetException(exception);
-        }
     }
 }

@@ -1,5 +1,5 @@
 using Chatire.Core;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Chatire.Storage;
 
@@ -15,35 +15,48 @@ public sealed class MessageStore(Database database)
         """;
     private const string From = "FROM messages m JOIN chats c ON c.id = m.chat_id JOIN users u ON u.id = m.user_id";
     private const string InsertSql = """
-        INSERT INTO messages (chat_id, user_id, message, created, client_id) VALUES ($chat, $user, $text, $created, $client)
+        INSERT INTO messages (chat_id, user_id, message, created, client_id) VALUES (@chat, @user, @text, @created, @client)
         ON CONFLICT (chat_id, user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id
         """;
-    private const string ByClientIdSql = $"SELECT {Columns} {From} WHERE m.chat_id = $chat AND m.user_id = $user AND m.client_id = $client";
-    private const string NewestSql = $"SELECT * FROM (SELECT {Columns} {From} WHERE m.chat_id = $chat AND m.id < $before AND m.id > $after ORDER BY m.id DESC LIMIT $limit) ORDER BY 1";
-    private const string OldestSql = $"SELECT {Columns} {From} WHERE m.chat_id = $chat AND m.id < $before AND m.id > $after ORDER BY m.id LIMIT $limit";
-    private const string LastSql = $"SELECT {Columns} {From} WHERE m.chat_id = $chat ORDER BY m.id DESC LIMIT 1";
+    private const string ByClientIdSql = $"SELECT {Columns} {From} WHERE m.chat_id = @chat AND m.user_id = @user AND m.client_id = @client";
+    private const string NewestSql = $"SELECT * FROM (SELECT {Columns} {From} WHERE m.chat_id = @chat AND m.id < @before AND m.id > @after ORDER BY m.id DESC LIMIT @limit) AS newest ORDER BY 1";
+    private const string OldestSql = $"SELECT {Columns} {From} WHERE m.chat_id = @chat AND m.id < @before AND m.id > @after ORDER BY m.id LIMIT @limit";
+    private const string ByIdSql = $"SELECT {Columns} {From} WHERE m.id = @id";
+    private const string LastSql = $"SELECT {Columns} {From} WHERE m.chat_id = @chat ORDER BY m.id DESC LIMIT 1";
 
     /// <summary>Stores a message; call inside a write. Returns its id, or null when the author already
-    /// stored a message with this client_id in this chat (look it up with <see cref="FindByClientId(SqliteConnection, long, long, string)"/>).</summary>
-    public static long? TryInsert(SqliteConnection connection, long chatId, long userId, string text, string created, string? clientId) =>
-        Database.Command(connection, InsertSql, ("$chat", chatId), ("$user", userId), ("$text", text), ("$created", created), ("$client", clientId)).ExecuteScalar() is long id ? id : null;
+    /// stored a message with this client_id in this chat (look it up with <see cref="FindByClientId(DbConnection, long, long, string)"/>).</summary>
+    public static long? TryInsert(DbConnection connection, long chatId, long userId, string text, string created, string? clientId) =>
+        Database.Command(connection, InsertSql, ("@chat", chatId), ("@user", userId), ("@text", text), ("@created", created), ("@client", clientId)).ExecuteScalar() is long id ? id : null;
+
+    /// <summary>Where writes run concurrently (PostgreSQL), holds the chat's row until the transaction ends, so
+    /// the chat's messages take their ids and commit one at a time, in id order.</summary>
+    public static void LockChat(DbConnection connection, long chatId)
+    {
+        if (SqlDialect.Of(connection).LockChatSql is { } sql)
+        {
+            Database.Execute(connection, sql, ("@chat", chatId));
+        }
+    }
 
     public AuthoredMessage? FindByClientId(long chatId, long userId, string clientId) => database.Read(c => FindByClientId(c, chatId, userId, clientId));
 
-    public static AuthoredMessage? FindByClientId(SqliteConnection connection, long chatId, long userId, string clientId) =>
-        Query(connection, ByClientIdSql, ("$chat", chatId), ("$user", userId), ("$client", clientId)).FirstOrDefault();
+    public static AuthoredMessage? FindByClientId(DbConnection connection, long chatId, long userId, string clientId) =>
+        Query(connection, ByClientIdSql, ("@chat", chatId), ("@user", userId), ("@client", clientId)).FirstOrDefault();
 
     /// <summary>The newest <paramref name="limit"/> messages with after &lt; id &lt; before, oldest first.</summary>
     public IReadOnlyList<AuthoredMessage> Newest(long chatId, int limit, long before = long.MaxValue, long after = 0) =>
-        database.Read(c => Query(c, NewestSql, ("$chat", chatId), ("$limit", limit), ("$before", before), ("$after", after)));
+        database.Read(c => Query(c, NewestSql, ("@chat", chatId), ("@limit", limit), ("@before", before), ("@after", after)));
 
     /// <summary>The oldest <paramref name="limit"/> messages with after &lt; id &lt; before, oldest first.</summary>
     public IReadOnlyList<AuthoredMessage> Oldest(long chatId, int limit, long after, long before = long.MaxValue) =>
-        database.Read(c => Query(c, OldestSql, ("$chat", chatId), ("$limit", limit), ("$before", before), ("$after", after)));
+        database.Read(c => Query(c, OldestSql, ("@chat", chatId), ("@limit", limit), ("@before", before), ("@after", after)));
 
-    public static AuthoredMessage? Last(SqliteConnection connection, long chatId) => Query(connection, LastSql, ("$chat", chatId)).FirstOrDefault();
+    public AuthoredMessage? FindById(long id) => database.Read(c => Query(c, ByIdSql, ("@id", id)).FirstOrDefault());
 
-    private static List<AuthoredMessage> Query(SqliteConnection connection, string sql, params (string, object?)[] parameters)
+    public static AuthoredMessage? Last(DbConnection connection, long chatId) => Query(connection, LastSql, ("@chat", chatId)).FirstOrDefault();
+
+    private static List<AuthoredMessage> Query(DbConnection connection, string sql, params (string, object?)[] parameters)
     {
         var command = Database.Command(connection, sql, parameters);
         using var reader = command.ExecuteReader();

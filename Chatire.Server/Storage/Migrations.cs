@@ -1,11 +1,16 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Chatire.Storage;
 
-/// <summary>The schema, one script per version. <c>PRAGMA user_version</c> holds the version reached;
-/// a script is never edited once released, a new one is appended.</summary>
-public static class Migrations
+/// <summary>
+/// The schema, one script per version and per dialect: <see cref="Scripts"/> for SQLite (the version
+/// reached is in <c>PRAGMA user_version</c>) and <see cref="PostgresScripts"/> for PostgreSQL (in the
+/// table <c>chatire_schema</c>). A script is never edited once released; a new step appends one script
+/// to each list, with the same meaning in both.
+/// </summary>
+public static partial class Migrations
 {
+    /// <summary>SQLite.</summary>
     public static readonly IReadOnlyList<string> Scripts =
     [
         // 1: accounts, tokens, chats, members, messages.
@@ -80,31 +85,61 @@ public static class Migrations
 
     public static int LatestVersion => Scripts.Count;
 
-    public static int CurrentVersion(SqliteConnection connection) => (int)Database.Scalar<long>(connection, "PRAGMA user_version");
-
-    /// <summary>Brings the schema up to <see cref="LatestVersion"/>, each step in its own transaction.</summary>
-    public static void Apply(SqliteConnection connection, int? upTo = null)
+    public static int CurrentVersion(DbConnection connection)
     {
-        var target = upTo ?? LatestVersion;
-        var version = CurrentVersion(connection);
-        if (version > LatestVersion)
+        var dialect = SqlDialect.Of(connection);
+        if (dialect.PrepareVersionSql is { } prepare)
         {
-            throw new DatabaseException(
-                $"The database has schema version {version}, but this chatire knows versions up to {LatestVersion}. Use a newer chatire, or restore a backup made by this version.");
+            Database.Execute(connection, prepare);
         }
 
-        while (version < target)
+        return (int)Database.Scalar<long>(connection, dialect.CurrentVersionSql);
+    }
+
+    /// <summary>Brings the schema up to the dialect's latest version (or <paramref name="upTo"/>), each step in its own transaction.</summary>
+    public static void Apply(DbConnection connection, int? upTo = null)
+    {
+        var dialect = SqlDialect.Of(connection);
+        var latest = dialect.LatestVersion;
+        var target = upTo ?? latest;
+        while (true)
         {
-            using var transaction = connection.BeginTransaction();
-            using (var command = connection.CreateCommand())
+            Database.Execute(connection, dialect.BeginSql);
+            try
             {
-                command.Transaction = transaction;
-                command.CommandText = Scripts[version] + $"; PRAGMA user_version = {version + 1};";
-                command.ExecuteNonQuery();
-            }
+                if (dialect.MigrationLockSql is { } lockSql)
+                {
+                    Database.Execute(connection, lockSql);
+                }
 
-            transaction.Commit();
-            version++;
+                var version = CurrentVersion(connection);
+                if (version > latest)
+                {
+                    throw new DatabaseException(
+                        $"The database has schema version {version}, but this chatire knows versions up to {latest}. Use a newer chatire, or restore a backup made by this version.");
+                }
+
+                if (version >= target)
+                {
+                    Database.Execute(connection, "COMMIT");
+                    return;
+                }
+
+                Run(connection, dialect.Scripts[version] + ";\n" + dialect.SetVersionSql(version + 1) + ";");
+                Database.Execute(connection, "COMMIT");
+            }
+            catch
+            {
+                Database.Execute(connection, "ROLLBACK");
+                throw;
+            }
         }
+    }
+
+    private static void Run(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 }

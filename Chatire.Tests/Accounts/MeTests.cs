@@ -4,7 +4,7 @@ using static Chatire.Tests.Infrastructure.ApiClient;
 
 namespace Chatire.Tests.Accounts;
 
-public sealed class MeTests(SharedServer shared) : IClassFixture<SharedServer>
+public class MeTests(SharedServer shared) : IClassFixture<SharedServer>
 {
     private ApiClient Api => shared.Api;
 
@@ -126,3 +126,6 @@ public sealed class MeTests(SharedServer shared) : IClassFixture<SharedServer>
         Assert.False(stored.IsActive);
     }
 }
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class MeOnPostgresTests(SharedPostgresServer shared) : MeTests(shared), IClassFixture<SharedPostgresServer>;

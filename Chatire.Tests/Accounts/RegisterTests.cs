@@ -5,7 +5,7 @@ using static Chatire.Tests.Infrastructure.ApiClient;
 
 namespace Chatire.Tests.Accounts;
 
-public sealed class RegisterTests(SharedServer shared) : IClassFixture<SharedServer>
+public class RegisterTests(SharedServer shared) : IClassFixture<SharedServer>
 {
     private ApiClient Api => shared.Api;
 
@@ -175,7 +175,7 @@ public sealed class RegisterTests(SharedServer shared) : IClassFixture<SharedSer
     [Fact]
     public async Task Register_Closed_Returns403()
     {
-        await using var server = await TestServer.StartAsync(s => s with { RegistrationOpen = false });
+        await using var server = await TestServer.StartAsync(s => s with { RegistrationOpen = false }, backend: shared.Backend);
 
         var reply = await server.Api.PostAsync("/auth/users/", Json(("username", Name()), ("password", DefaultPassword)));
 
@@ -194,3 +194,6 @@ public sealed class RegisterTests(SharedServer shared) : IClassFixture<SharedSer
         Assert.IsType<JsonObject>(reply.Body);
     }
 }
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class RegisterOnPostgresTests(SharedPostgresServer shared) : RegisterTests(shared), IClassFixture<SharedPostgresServer>;

@@ -4,7 +4,7 @@ using static Chatire.Tests.Infrastructure.ApiClient;
 
 namespace Chatire.Tests.Accounts;
 
-public sealed class SetPasswordTests(SharedServer shared) : IClassFixture<SharedServer>
+public class SetPasswordTests(SharedServer shared) : IClassFixture<SharedServer>
 {
     private const string NewPassword = "another-long-secret";
 
@@ -119,3 +119,6 @@ public sealed class SetPasswordTests(SharedServer shared) : IClassFixture<Shared
         Assert.Equal(401, reply.Code);
     }
 }
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class SetPasswordOnPostgresTests(SharedPostgresServer shared) : SetPasswordTests(shared), IClassFixture<SharedPostgresServer>;

@@ -4,8 +4,11 @@ using static Chatire.Tests.Infrastructure.ApiClient;
 
 namespace Chatire.Tests.Chats;
 
-public sealed class ChatsApiTests : IAsyncLifetime
+public class ChatsApiTests : IAsyncLifetime
 {
+    /// <summary>The storage this class runs on; a subclass runs every test on PostgreSQL.</summary>
+    protected virtual TestBackend Backend => TestBackend.Sqlite;
+
     private TestServer _server = null!;
     private TestUsers.Account _alice = null!;
     private TestUsers.Account _bob = null!;
@@ -15,7 +18,7 @@ public sealed class ChatsApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(s => s with { MessageRate = 0 });
+        _server = await TestServer.StartAsync(s => s with { MessageRate = 0 }, backend: Backend);
         _alice = await _server.CreateUserAsync("alice");
         _bob = await _server.CreateUserAsync("bob");
         _carol = await _server.CreateUserAsync("carol");
@@ -250,7 +253,7 @@ public sealed class ChatsApiTests : IAsyncLifetime
     [Fact]
     public async Task Post_RetrySameClientId_CostsNoRateToken_AndIsAnsweredWhenThrottled()
     {
-        await using var server = await TestServer.StartAsync(s => s with { MessageRate = 1, MessageBurst = 2 });
+        await using var server = await TestServer.StartAsync(s => s with { MessageRate = 1, MessageBurst = 2 }, backend: Backend);
         var alice = await server.CreateUserAsync("alice");
         var uri = await server.Api.CreateChatAsync(alice.Token);
         var path = $"/api/chats/{uri}/messages/";
@@ -272,7 +275,7 @@ public sealed class ChatsApiTests : IAsyncLifetime
     [Fact]
     public async Task Post_OverRateLimit_Returns429WithRetryAfter()
     {
-        await using var server = await TestServer.StartAsync(s => s with { MessageRate = 1, MessageBurst = 2 });
+        await using var server = await TestServer.StartAsync(s => s with { MessageRate = 1, MessageBurst = 2 }, backend: Backend);
         var alice = await server.CreateUserAsync("alice");
         var uri = await server.Api.CreateChatAsync(alice.Token);
         var path = $"/api/chats/{uri}/messages/";
@@ -294,4 +297,10 @@ public sealed class ChatsApiTests : IAsyncLifetime
     private static List<string> Usernames(JsonNode members) => members.AsArray().Select(m => m!["username"]!.GetValue<string>()).ToList();
 
     private static List<string> Uris(JsonNode chats) => chats.AsArray().Select(c => c!["uri"]!.GetValue<string>()).ToList();
+}
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class ChatsApiOnPostgresTests : ChatsApiTests
+{
+    protected override TestBackend Backend => TestBackend.Postgres;
 }

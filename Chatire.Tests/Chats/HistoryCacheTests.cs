@@ -5,8 +5,11 @@ namespace Chatire.Tests.Chats;
 
 /// <summary>The newest page of history is answered from memory; these compare it byte for byte with
 /// the database's answer (a <c>before</c> beyond every id always reads the database).</summary>
-public sealed class HistoryCacheTests : IAsyncLifetime
+public class HistoryCacheTests : IAsyncLifetime
 {
+    /// <summary>The storage this class runs on; a subclass runs every test on PostgreSQL.</summary>
+    protected virtual TestBackend Backend => TestBackend.Sqlite;
+
     private TestServer _server = null!;
     private TestUsers.Account _alice = null!;
     private TestUsers.Account _bob = null!;
@@ -16,7 +19,7 @@ public sealed class HistoryCacheTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(s => s with { MessageRate = 0 });
+        _server = await TestServer.StartAsync(s => s with { MessageRate = 0 }, backend: Backend);
         _alice = await _server.CreateUserAsync("alice");
         _bob = await _server.CreateUserAsync("bob");
         _uri = await Api.CreateChatAsync(_alice.Token);
@@ -104,4 +107,10 @@ public sealed class HistoryCacheTests : IAsyncLifetime
         Assert.Equal(stored.Text, cached.Text);
         return cached;
     }
+}
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class HistoryCacheOnPostgresTests : HistoryCacheTests
+{
+    protected override TestBackend Backend => TestBackend.Postgres;
 }

@@ -4,7 +4,7 @@ using Chatire.Tests.Infrastructure;
 namespace Chatire.Tests.Import;
 
 /// <summary>After <c>db import-django</c> of the fixture, the server works with the imported data.</summary>
-public sealed class ImportedServerTests(ImportedServer imported) : IClassFixture<ImportedServer>
+public class ImportedServerTests(ImportedServer imported) : IClassFixture<ImportedServer>
 {
     private ApiClient Api => imported.Server.Api;
 
@@ -130,3 +130,6 @@ public sealed class ImportedServerTests(ImportedServer imported) : IClassFixture
         Assert.Equal(user.LastName, (string?)me.Body["last_name"]);
     }
 }
+
+/// <summary>The same checks after an import into PostgreSQL.</summary>
+public sealed class ImportedServerOnPostgresTests(ImportedPostgresServer imported) : ImportedServerTests(imported), IClassFixture<ImportedPostgresServer>;

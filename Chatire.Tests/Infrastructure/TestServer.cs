@@ -11,8 +11,9 @@ namespace Chatire.Tests.Infrastructure;
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(ChatireServer server, string directory, LogCapture logs, TestClock clock)
+    private TestServer(ChatireServer server, string directory, LogCapture logs, TestClock clock, string? postgresUrl)
     {
+        _postgresUrl = postgresUrl;
         Server = server;
         Directory = directory;
         Logs = logs;
@@ -20,6 +21,9 @@ public sealed class TestServer : IAsyncDisposable
         Http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Api = new ApiClient(Http);
     }
+
+    private readonly string? _postgresUrl;
+    private bool _keepDatabase;
 
     public ChatireServer Server { get; }
     public string Directory { get; }
@@ -42,15 +46,29 @@ public sealed class TestServer : IAsyncDisposable
         LogLevel = "debug",
     };
 
-    public static async Task<TestServer> StartAsync(Func<ChatireSettings, ChatireSettings>? configure = null, ServerOptions? options = null, TestClock? clock = null)
+    /// <param name="backend">SQLite (a temp file) or PostgreSQL (a fresh database on the test server, dropped at the end).</param>
+    /// <param name="database">An existing database to use instead (a cluster test's second node); it is not dropped.</param>
+    public static async Task<TestServer> StartAsync(Func<ChatireSettings, ChatireSettings>? configure = null, ServerOptions? options = null, TestClock? clock = null,
+        TestBackend backend = TestBackend.Sqlite, string? database = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "chatire-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
+        var ownsDatabase = database is null && backend == TestBackend.Postgres;
+        if (ownsDatabase)
+        {
+            database = await TestPostgres.CreateDatabaseAsync();
+        }
+
         var logs = new LogCapture();
         clock ??= new TestClock();
         for (var attempt = 1; ; attempt++)
         {
             var settings = DefaultSettings(directory) with { Port = FreePort() };
+            if (database is not null)
+            {
+                settings = settings with { DatabasePath = database };
+            }
+
             settings = configure?.Invoke(settings) ?? settings;
             if (settings.WsPort == -1)
             {
@@ -60,7 +78,7 @@ public sealed class TestServer : IAsyncDisposable
             try
             {
                 var server = await ChatireServer.StartAsync(settings, (options ?? new ServerOptions()) with { Logger = logs.Logger, Clock = clock });
-                return new TestServer(server, directory, logs, clock);
+                return new TestServer(server, directory, logs, clock, ownsDatabase ? database : null);
             }
             catch (ServerStartException) when (attempt < 10)
             {
@@ -79,10 +97,20 @@ public sealed class TestServer : IAsyncDisposable
         return port;
     }
 
+    /// <summary>Leaves the PostgreSQL database in place when this server is disposed (another node still uses it).</summary>
+    public void KeepDatabase() => _keepDatabase = true;
+
+    public bool IsPostgres => Server.Database.Dialect == Chatire.Storage.SqlDialect.Postgres;
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         await Server.DisposeAsync();
+        if (_postgresUrl is not null && !_keepDatabase)
+        {
+            await TestPostgres.DropDatabaseAsync(_postgresUrl);
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

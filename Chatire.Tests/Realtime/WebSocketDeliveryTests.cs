@@ -6,14 +6,17 @@ using static Chatire.Tests.Infrastructure.ApiClient;
 
 namespace Chatire.Tests.Realtime;
 
-public sealed class WebSocketDeliveryTests(ITestOutputHelper output) : IAsyncLifetime
+public class WebSocketDeliveryTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    /// <summary>The storage this class runs on; a subclass runs every test on PostgreSQL.</summary>
+    protected virtual TestBackend Backend => TestBackend.Sqlite;
+
     private TestServer _server = null!;
     private RealtimeFixture.Room _room = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(s => s with { MessageRate = 0, WsPort = -1, WsAnonymous = true });
+        _server = await TestServer.StartAsync(s => s with { MessageRate = 0, WsPort = -1, WsAnonymous = true }, backend: Backend);
         _room = await _server.RoomAsync();
     }
 
@@ -250,4 +253,10 @@ public sealed class WebSocketDeliveryTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(1, _server.Server.Metrics.MessagesStored);
         Assert.Equal(2, _server.Server.Metrics.Deliveries);
     }
+}
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class WebSocketDeliveryOnPostgresTests(ITestOutputHelper output) : WebSocketDeliveryTests(output)
+{
+    protected override TestBackend Backend => TestBackend.Postgres;
 }

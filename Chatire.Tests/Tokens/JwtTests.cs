@@ -3,7 +3,7 @@ using static Chatire.Tests.Infrastructure.ApiClient;
 
 namespace Chatire.Tests.Tokens;
 
-public sealed class JwtTests(SharedServer shared) : IClassFixture<SharedServer>
+public class JwtTests(SharedServer shared) : IClassFixture<SharedServer>
 {
     private ApiClient Api => shared.Api;
 
@@ -218,3 +218,6 @@ public sealed class JwtTests(SharedServer shared) : IClassFixture<SharedServer>
         Assert.All(replies, r => Assert.Equal(401, r.Code));
     }
 }
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class JwtOnPostgresTests(SharedPostgresServer shared) : JwtTests(shared), IClassFixture<SharedPostgresServer>;

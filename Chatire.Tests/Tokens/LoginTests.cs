@@ -6,7 +6,7 @@ using static Chatire.Tests.Infrastructure.ApiClient;
 
 namespace Chatire.Tests.Tokens;
 
-public sealed class LoginTests(SharedServer shared) : IClassFixture<SharedServer>
+public class LoginTests(SharedServer shared) : IClassFixture<SharedServer>
 {
     private const string InvalidCredentials = "{\"non_field_errors\":[\"Unable to log in with provided credentials.\"]}";
 
@@ -300,3 +300,6 @@ public sealed class LoginTests(SharedServer shared) : IClassFixture<SharedServer
         Assert.DoesNotContain(files, bytes => Encoding.Latin1.GetString(bytes).Contains(access, StringComparison.Ordinal));
     }
 }
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class LoginOnPostgresTests(SharedPostgresServer shared) : LoginTests(shared), IClassFixture<SharedPostgresServer>;

@@ -1,12 +1,25 @@
+using System.Data.Common;
 using Chatire.Core;
 using Microsoft.Data.Sqlite;
 
 namespace Chatire.Storage;
 
-/// <summary>An import into the SQLite database, as one write of its single writer (one transaction).</summary>
-public sealed class SqliteImportTarget(Database database) : IImportTarget
+/// <summary>An import into a Chatire database (SQLite or PostgreSQL), as one write: one transaction.</summary>
+public sealed class ImportTarget(Database database) : IImportTarget
 {
-    public Task RunAsync(Action<IImportWriter> import) => database.WriteAsync(c => import(new SqliteImportWriter(c)));
+    public Task RunAsync(Action<IImportWriter> import) => database.WriteAsync(c =>
+    {
+        import(new ImportWriter(c, database.Display));
+
+        // Users and chats keep their ids: on PostgreSQL the identities move past them.
+        if (database.Dialect.ResetIdentitySql is { } reset)
+        {
+            foreach (var table in new[] { "users", "chats" })
+            {
+                Database.Execute(c, string.Format(System.Globalization.CultureInfo.InvariantCulture, reset, table));
+            }
+        }
+    });
 
     /// <summary>Why the database file at <paramref name="path"/> cannot take an import, read without
     /// changing it; null when it does not exist or holds no users and no chats.</summary>
@@ -33,7 +46,7 @@ public sealed class SqliteImportTarget(Database database) : IImportTarget
                     : $"The database '{path}' is not a Chatire database.";
             }
 
-            return SqliteImportWriter.Refusal(connection, path);
+            return ImportWriter.Refusal(connection, path);
         }
         catch (SqliteException ex)
         {
@@ -42,26 +55,26 @@ public sealed class SqliteImportTarget(Database database) : IImportTarget
     }
 }
 
-/// <summary>Writes imported rows on the writer connection, through the stores' statements where they fit.</summary>
-internal sealed class SqliteImportWriter(SqliteConnection connection) : IImportWriter
+/// <summary>Writes imported rows on the write transaction's connection, through the stores' statements where they fit.</summary>
+internal sealed class ImportWriter(DbConnection connection, string display) : IImportWriter
 {
     private const string CountUsersSql = "SELECT count(*) FROM users";
     private const string CountChatsSql = "SELECT count(*) FROM chats";
     private const string InsertUserSql = """
         INSERT INTO users (id, username, username_key, email, first_name, last_name, password, is_active, is_staff, date_joined, last_login)
-        VALUES ($id, $username, $key, $email, $first, $last, $password, $active, $staff, $joined, $last_login)
+        VALUES (@id, @username, @key, @email, @first, @last, @password, @active, @staff, @joined, @last_login)
         """;
-    private const string InsertChatSql = "INSERT INTO chats (id, uri, owner_id, created, last_activity) VALUES ($id, $uri, $owner, $created, $created)";
-    private const string InsertMemberSql = "INSERT INTO members (chat_id, user_id, joined) VALUES ($chat, $user, $joined)";
+    private const string InsertChatSql = "INSERT INTO chats (id, uri, owner_id, created, last_activity) VALUES (@id, @uri, @owner, @created, @created)";
+    private const string InsertMemberSql = "INSERT INTO members (chat_id, user_id, joined) VALUES (@chat, @user, @joined)";
 
     // Not MessageStore.TryInsert: its RETURNING makes SQLite keep a statement journal for every insert,
     // and inside the import's long savepoint that journal lives in a temporary file (about six small
     // writes per message, a third of the import's time). Imported messages have no client_id to dedupe.
-    private const string InsertMessageSql = "INSERT INTO messages (chat_id, user_id, message, created) VALUES ($chat, $user, $text, $created)";
+    private const string InsertMessageSql = "INSERT INTO messages (chat_id, user_id, message, created) VALUES (@chat, @user, @text, @created)";
 
-    public string? RefusalReason() => Refusal(connection, System.IO.Path.GetFullPath(connection.DataSource));
+    public string? RefusalReason() => Refusal(connection, display);
 
-    internal static string? Refusal(SqliteConnection connection, string path)
+    internal static string? Refusal(DbConnection connection, string path)
     {
         var users = Database.Scalar<long>(connection, CountUsersSql);
         var chats = Database.Scalar<long>(connection, CountChatsSql);
@@ -71,21 +84,21 @@ internal sealed class SqliteImportWriter(SqliteConnection connection) : IImportW
     }
 
     public void AddUser(User user) => Database.Execute(connection, InsertUserSql,
-        ("$id", user.Id), ("$username", user.Username), ("$key", Usernames.Key(user.Username)), ("$email", user.Email),
-        ("$first", user.FirstName), ("$last", user.LastName), ("$password", user.PasswordHash), ("$active", user.IsActive ? 1 : 0),
-        ("$staff", user.IsStaff ? 1 : 0), ("$joined", user.DateJoined), ("$last_login", user.LastLogin));
+        ("@id", user.Id), ("@username", user.Username), ("@key", Usernames.Key(user.Username)), ("@email", user.Email),
+        ("@first", user.FirstName), ("@last", user.LastName), ("@password", user.PasswordHash), ("@active", user.IsActive ? 1 : 0),
+        ("@staff", user.IsStaff ? 1 : 0), ("@joined", user.DateJoined), ("@last_login", user.LastLogin));
 
     public void AddChat(ImportedChat chat)
     {
-        Database.Execute(connection, InsertChatSql, ("$id", chat.Id), ("$uri", chat.Uri), ("$owner", chat.OwnerId), ("$created", chat.Created));
+        Database.Execute(connection, InsertChatSql, ("@id", chat.Id), ("@uri", chat.Uri), ("@owner", chat.OwnerId), ("@created", chat.Created));
         AddMember(chat.Id, chat.OwnerId, chat.Created);
     }
 
     public void AddMember(long chatId, long userId, string joined) =>
-        Database.Execute(connection, InsertMemberSql, ("$chat", chatId), ("$user", userId), ("$joined", joined));
+        Database.Execute(connection, InsertMemberSql, ("@chat", chatId), ("@user", userId), ("@joined", joined));
 
     public void AddMessage(long chatId, long userId, string text, string created) =>
-        Database.Execute(connection, InsertMessageSql, ("$chat", chatId), ("$user", userId), ("$text", text), ("$created", created));
+        Database.Execute(connection, InsertMessageSql, ("@chat", chatId), ("@user", userId), ("@text", text), ("@created", created));
 
     public void SetLastActivity(long chatId, string time) => ChatStore.Touch(connection, chatId, time);
 
