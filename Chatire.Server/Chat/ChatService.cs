@@ -6,11 +6,12 @@ using Chatire.Storage;
 namespace Chatire.Chat;
 
 /// <summary>
-/// Chat sessions and their messages: the rules and operations the HTTP API and the WebSocket share.
+/// Chat sessions and their messages: the rules and operations the HTTP API and the WebSocket share
+/// (membership changes, edits and deletes, and read state are in the other parts of this class).
 /// Checks run in the contract's order: no such chat (404), not allowed (403), then fields (400).
-/// A message is committed first, then announced through <see cref="IChatEvents"/> in id order, then answered.
+/// A change is committed first, then announced through <see cref="IChatEvents"/>, then answered.
 /// </summary>
-public sealed class ChatService
+public sealed partial class ChatService
 {
     public const int DefaultHistoryLimit = 100;
     public static readonly TimeSpan LookupLifetime = TimeSpan.FromSeconds(1);
@@ -26,11 +27,16 @@ public sealed class ChatService
     private readonly MessageRateLimiter _rate;
     private readonly IClock _clock;
     private readonly IMessageAnnouncer _sequencer;
+    private readonly MessageRateLimiter _readRate;
+    private readonly TypingThrottle _typing;
+    private IChatEvents _events = NoChatEvents.Instance;
     private Action? _messageStored;
 
     /// <param name="announcer">How stored messages reach listeners; by default this process only (<see cref="MessageSequencer"/>).</param>
     public ChatService(Database database, ChatStore chats, MessageStore messages, UserStore users, MessageRateLimiter rate, IClock clock, IMessageAnnouncer? announcer = null)
     {
+        _readRate = new MessageRateLimiter(ReadRate, ReadBurst, clock);
+        _typing = new TypingThrottle(clock);
         _database = database;
         _chats = chats;
         _messages = messages;
@@ -42,8 +48,12 @@ public sealed class ChatService
         _members = new(LookupLifetime, clock);
     }
 
-    /// <summary>Sets who hears about new messages (the realtime hub).</summary>
-    public void Subscribe(IChatEvents events) => _sequencer.Subscribe(events);
+    /// <summary>Sets who hears about changes (the realtime hub and caches).</summary>
+    public void Subscribe(IChatEvents events)
+    {
+        _sequencer.Subscribe(events);
+        _events = events;
+    }
 
     /// <summary>Called once per message stored (metrics).</summary>
     public void OnMessageStored(Action action) => _messageStored = action;
@@ -53,28 +63,36 @@ public sealed class ChatService
     /// <summary>15 lowercase hex characters from a CSPRNG.</summary>
     public static string NewUri() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))[..15];
 
-    public Task<Core.Chat> CreateAsync(User owner) => _chats.CreateAsync(owner.Id, NewUri, Now);
+    /// <summary>Creates a chat (named <paramref name="name"/>, "" for none, checked by <see cref="ValidateName"/>).</summary>
+    public async Task<Core.Chat> CreateAsync(User owner, string name = "")
+    {
+        var chat = await _chats.CreateAsync(owner.Id, NewUri, Now, name).ConfigureAwait(false);
+        _events.ChatChanged(new ChatChange(ChatChangeKind.Created, chat, owner));
+        return chat;
+    }
 
-    /// <summary>The chats the user belongs to, most recently active first.</summary>
+    /// <summary>The chats the user belongs to, most recently active first, with the user's read state.</summary>
     public IReadOnlyList<ChatView> List(User user) => _database.Read(c =>
-        ChatStore.ListForUser(c, user.Id).Select(chat => View(c, chat)).ToList());
+        ChatStore.ListForUser(c, user.Id).Select(entry => View(c, entry.Chat, user.Id, entry.LastRead)).ToList());
 
-    /// <summary>A chat; 404 when unknown, 403 for a non-member.</summary>
+    /// <summary>A chat with the user's read state; 404 when unknown, 403 for a non-member.</summary>
     public ChatView Detail(User user, string uri) => _database.Read(c =>
     {
         var chat = ChatStore.FindByUri(c, uri) ?? throw ApiException.NotFound();
-        if (!ChatStore.IsMember(c, chat.Id, user.Id))
-        {
-            throw ApiException.Forbidden();
-        }
-
-        return View(c, chat);
+        return ChatStore.LastRead(c, chat.Id, user.Id) is { } lastRead ? View(c, chat, user.Id, lastRead) : throw ApiException.Forbidden();
     });
 
+    /// <summary>The chat as every member sees it (no read state), or null once it is gone.</summary>
+    public ChatView? Shared(long chatId) => _database.Read(c => ChatStore.FindById(c, chatId) is { } chat ? View(c, chat) : null);
+
+    /// <summary>The chat for one member, or null when it is gone or they are no longer a member.</summary>
+    public ChatView? For(long chatId, long userId) => _database.Read(c =>
+        ChatStore.FindById(c, chatId) is { } chat && ChatStore.LastRead(c, chatId, userId) is { } lastRead ? View(c, chat, userId, lastRead) : null);
+
     /// <summary>
-    /// The chat by uri, or 404. Chats never change once created, so an answer is remembered for
-    /// <see cref="LookupLifetime"/> (a chat deleted by another process, with its owner, is seen within
-    /// that time, as with tokens).
+    /// The chat by uri, or 404, for access checks. An answer is remembered for <see cref="LookupLifetime"/>:
+    /// this process forgets it when it renames or deletes the chat; a change made through another node is
+    /// seen within that time (what the contract allows). Views read the chat afresh.
     /// </summary>
     public Core.Chat Find(string uri)
     {
@@ -87,9 +105,9 @@ public sealed class ChatService
         return chat;
     }
 
-    /// <summary>Whether the user is a member. A yes is remembered for <see cref="LookupLifetime"/>: in
-    /// this process only joins change membership; a removal by another process (the CLI deleting a
-    /// user) is seen within that time.</summary>
+    /// <summary>Whether the user is a member. A yes is remembered for <see cref="LookupLifetime"/>: this
+    /// process forgets it when the member leaves or is removed; a removal through another node (or the CLI
+    /// deleting a user) is seen within that time.</summary>
     public bool IsMember(Core.Chat chat, long userId)
     {
         if (_members.TryGet((chat.Id, userId), out _))
@@ -137,7 +155,12 @@ public sealed class ChatService
         }
 
         errors.ThrowIfAny();
-        var members = await _chats.AddMemberAsync(chat.Id, joining.Id, Now).ConfigureAwait(false);
+        var (members, added) = await _chats.AddMemberAsync(chat.Id, joining.Id, Now).ConfigureAwait(false);
+        if (added)
+        {
+            _events.ChatChanged(new ChatChange(ChatChangeKind.MemberAdded, chat, joining));
+        }
+
         return new JoinResult(members, joining);
     }
 
@@ -156,8 +179,9 @@ public sealed class ChatService
     /// <summary>The newest <paramref name="limit"/> stored messages of the chat (oldest first); no access check.</summary>
     public IReadOnlyList<AuthoredMessage> Newest(Core.Chat chat, int limit) => _messages.Newest(chat.Id, limit);
 
-    /// <summary>Every stored message of the chat after <paramref name="since"/> (at most <see cref="MaxReplay"/>), oldest first.</summary>
-    public IReadOnlyList<AuthoredMessage> Since(Core.Chat chat, long since) => _messages.Oldest(chat.Id, MaxReplay, since);
+    /// <summary>The chat's timeline after <paramref name="since"/>: every message stored and every edit and delete
+    /// made after it (at most <see cref="MaxReplay"/> entries), in position order.</summary>
+    public IReadOnlyList<TimelineEntry> Since(Core.Chat chat, long since) => _messages.Timeline(chat.Id, since, MaxReplay);
 
     /// <summary>Validates a message and its client_id; throws 400 with field errors.</summary>
     public static void Validate(string? text, string? clientId, FieldErrors errors)
@@ -202,7 +226,7 @@ public sealed class ChatService
 
                 ChatStore.Touch(c, chat.Id, created);
                 var message = new AuthoredMessage(new ChatMessage(id, chat.Id, chat.Uri, author.Id, text, created, clientId), author);
-                _sequencer.Stored(c, message);
+                _sequencer.Stored(c, new TimelineEntry(TimelineKind.Message, id, message));
                 reservedId = id;
                 return (message, true);
             }).ConfigureAwait(false);
@@ -224,14 +248,17 @@ public sealed class ChatService
         }
 
         _messageStored?.Invoke();
-        await _sequencer.Committed(stored).ConfigureAwait(false);
+        await _sequencer.Committed(new TimelineEntry(TimelineKind.Message, stored.Message.Id, stored)).ConfigureAwait(false);
         return new PostResult(stored, true);
     }
 
-    private static ChatView View(System.Data.Common.DbConnection c, Core.Chat chat)
+    private static ChatView View(System.Data.Common.DbConnection c, Core.Chat chat, long? readerId = null, long lastRead = 0)
     {
         var members = ChatStore.Members(c, chat.Id);
         var owner = members.FirstOrDefault(m => m.Id == chat.OwnerId) ?? members[0];
-        return new ChatView(chat, owner, members, MessageStore.Last(c, chat.Id));
+        var last = MessageStore.Last(c, chat.Id);
+        return readerId is { } reader
+            ? new ChatView(chat, owner, members, last, lastRead, ChatStore.Unread(c, chat.Id, reader, lastRead))
+            : new ChatView(chat, owner, members, last);
     }
 }

@@ -41,7 +41,7 @@ public sealed class ChatireServer : IAsyncDisposable
         Chats = new ChatService(Database, new ChatStore(Database), new MessageStore(Database), Users,
             new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock);
         Chats.OnMessageStored(Metrics.MessageStored);
-        Hub = new Hub(settings, Tokens, Users, Metrics);
+        Hub = new Hub(settings, Tokens, Users, Chats, Metrics);
         History = new HistoryCache(Chats, Users);
         Chats.Subscribe(new ChatEventFanout(Hub, History));
         Tokens.Subscribe(Hub);
@@ -123,7 +123,7 @@ public sealed class ChatireServer : IAsyncDisposable
         _listeners.Add(ListenerHost.Start(Settings.Host, Settings.Port, main, Log));
         if (Settings.WsPort is { } wsPort)
         {
-            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
+            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket && !r.MainPortOnly)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
             _listeners.Add(ListenerHost.Start(Settings.Host, wsPort, socketsOnly, Log));
         }
 

@@ -7,4 +7,7 @@ public delegate Task<ApiResponse> Handler(RequestContext context);
 public sealed record Route(string[] Methods, string[] Patterns, Handler Handler, RoutePolicy Policy)
 {
     public string Template => Patterns[0];
+
+    /// <summary>Not served on the WebSocket-only port.</summary>
+    public bool MainPortOnly { get; init; }
 }

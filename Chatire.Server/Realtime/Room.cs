@@ -38,7 +38,7 @@ public sealed class Room(long chatId)
                 else
                 {
                     _online[user.Id] = (user, 1);
-                    SendToV2(SocketProtocol.Join(user));
+                    SendToV2(0, SocketProtocol.Join(user));
                 }
             }
 
@@ -69,7 +69,7 @@ public sealed class Room(long chatId)
                 else
                 {
                     _online.Remove(user.Id);
-                    SendToV2(SocketProtocol.Leave(entry.User));
+                    SendToV2(0, SocketProtocol.Leave(entry.User));
                 }
             }
 
@@ -110,13 +110,36 @@ public sealed class Room(long chatId)
         return queued;
     }
 
-    private void SendToV2(byte[] frame)
+    /// <summary>Whether any socket here speaks v2 (otherwise frames only v2 reads need not be built).</summary>
+    public bool HasV2 => Volatile.Read(ref _sockets).Any(s => s.Version == ProtocolVersion.V2);
+
+    /// <summary>Queues one frame (serialized once by the caller) to every v2 socket, except those of <paramref name="exceptUser"/>.</summary>
+    public void SendToV2(long position, byte[] frame, long exceptUser = 0)
     {
-        foreach (var socket in _sockets)
+        foreach (var socket in Volatile.Read(ref _sockets))
         {
-            if (socket.Version == ProtocolVersion.V2)
+            if (socket.Version == ProtocolVersion.V2 && (exceptUser == 0 || socket.User?.Id != exceptUser))
             {
-                socket.Enqueue(new OutboundFrame(0, frame));
+                socket.Enqueue(new OutboundFrame(position, frame));
+            }
+        }
+    }
+
+    public void CloseAll(System.Net.WebSockets.WebSocketCloseStatus status, string reason)
+    {
+        foreach (var socket in Volatile.Read(ref _sockets))
+        {
+            socket.Close(status, reason);
+        }
+    }
+
+    public void CloseUser(long userId, System.Net.WebSockets.WebSocketCloseStatus status, string reason)
+    {
+        foreach (var socket in Volatile.Read(ref _sockets))
+        {
+            if (socket.User?.Id == userId)
+            {
+                socket.Close(status, reason);
             }
         }
     }

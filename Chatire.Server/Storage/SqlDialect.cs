@@ -17,6 +17,13 @@ public sealed class SqlDialect
         BeginSql = "BEGIN IMMEDIATE",
         CurrentVersionSql = "PRAGMA user_version",
         SetVersionSql = version => $"PRAGMA user_version = {version}",
+
+        // AUTOINCREMENT takes the next id above both this counter and the largest id, so moving the
+        // counter on hands out a number no message will ever get.
+        NextSequenceSql = """
+            UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT COALESCE(MAX(id), 0) FROM messages)) + 1
+            WHERE name = 'messages' RETURNING seq
+            """,
     };
 
     public static readonly SqlDialect Postgres = new()
@@ -34,6 +41,8 @@ public sealed class SqlDialect
         // Messages of one chat are stored one transaction at a time, so their ids are taken and
         // committed in the same order, and notifications (sent at commit) arrive in id order.
         LockChatSql = "SELECT id FROM chats WHERE id = @chat FOR UPDATE",
+
+        NextSequenceSql = "SELECT nextval(pg_get_serial_sequence('messages', 'id'))",
     };
 
     private SqlDialect()
@@ -61,6 +70,10 @@ public sealed class SqlDialect
     /// <summary>Locks the chat row for the rest of the transaction before a message is inserted, or null
     /// where one writer already serializes every write (SQLite).</summary>
     public string? LockChatSql { get; init; }
+
+    /// <summary>Takes the next number of the message id sequence (for an edit's or delete's seq), so a
+    /// chat's messages and changes share one increasing order. Called after <see cref="LockChatSql"/>.</summary>
+    public required string NextSequenceSql { get; init; }
 
     public int LatestVersion => Scripts.Count;
 
