@@ -48,11 +48,14 @@ public sealed partial class ChatService
         _members = new(LookupLifetime, clock);
     }
 
-    /// <summary>Sets who hears about changes (the realtime hub and caches).</summary>
-    public void Subscribe(IChatEvents events)
+    /// <summary>Sets who hears about changes on this node (the realtime hub and caches) and, in a cluster, who
+    /// tells the other nodes about the changes that do not travel with the timeline (<paramref name="relay"/>).
+    /// Changes heard from other nodes also drop this service's cached lookups of the chat.</summary>
+    public void Subscribe(IChatEvents events, IChatEvents? relay = null)
     {
-        _sequencer.Subscribe(events);
-        _events = events;
+        var local = new ChatEventFanout(new LookupInvalidation(this), events);
+        _sequencer.Subscribe(local);
+        _events = relay is null ? local : new ChatEventFanout(local, relay);
     }
 
     /// <summary>Called once per message stored (metrics).</summary>
