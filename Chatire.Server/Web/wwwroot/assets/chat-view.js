@@ -263,6 +263,14 @@ export function chatView(uri, hooks) {
         break;
       case 'chat':
         if (frame.data) {
+          const before = new Set(members.map((m) => m.id));
+          const after = new Set((frame.data.members ?? []).map((m) => m.id));
+          for (const member of frame.data.members ?? []) {
+            if (!before.has(member.id) && member.id !== me.id) notice(`${displayName(member)} joined the chat`);
+          }
+          for (const member of members) {
+            if (!after.has(member.id) && member.id !== me.id) notice(`${displayName(member)} left the chat`);
+          }
           chatInfo = frame.data;
           setMembers(frame.data.members ?? []);
         }
@@ -281,9 +289,6 @@ export function chatView(uri, hooks) {
         // Someone's first socket opened: they are online. A newcomer to the chat also gets a notice.
         if (!frame.user) break;
         presence.set(frame.user.id, frame.user);
-        if (!members.some((m) => m.id === frame.user.id) && frame.user.id !== me.id) {
-          notice(`${displayName(frame.user)} joined the chat`);
-        }
         renderPresence();
         break;
       case 'leave':
