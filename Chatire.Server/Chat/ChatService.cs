@@ -25,7 +25,7 @@ public sealed class ChatService
     private readonly UserStore _users;
     private readonly MessageRateLimiter _rate;
     private readonly IClock _clock;
-    private readonly IMessageAnnouncer _sequencer;
+    private readonly IMessageAnnouncer _announcer;
     private Action? _messageStored;
 
     /// <param name="announcer">How stored messages reach listeners; by default this process only (<see cref="MessageSequencer"/>).</param>
@@ -37,13 +37,13 @@ public sealed class ChatService
         _users = users;
         _rate = rate;
         _clock = clock;
-        _sequencer = announcer ?? new MessageSequencer();
+        _announcer = announcer ?? new MessageSequencer();
         _chatsByUri = new(LookupLifetime, clock);
         _members = new(LookupLifetime, clock);
     }
 
     /// <summary>Sets who hears about new messages (the realtime hub).</summary>
-    public void Subscribe(IChatEvents events) => _sequencer.Subscribe(events);
+    public void Subscribe(IChatEvents events) => _announcer.Subscribe(events);
 
     /// <summary>Called once per message stored (metrics).</summary>
     public void OnMessageStored(Action action) => _messageStored = action;
@@ -202,7 +202,7 @@ public sealed class ChatService
 
                 ChatStore.Touch(c, chat.Id, created);
                 var message = new AuthoredMessage(new ChatMessage(id, chat.Id, chat.Uri, author.Id, text, created, clientId), author);
-                _sequencer.Stored(c, message);
+                _announcer.Stored(c, message);
                 reservedId = id;
                 return (message, true);
             }).ConfigureAwait(false);
@@ -211,7 +211,7 @@ public sealed class ChatService
         {
             if (Volatile.Read(ref reservedId) != 0)
             {
-                _sequencer.Failed(chat.Id, reservedId);
+                _announcer.Failed(chat.Id, reservedId);
             }
 
             throw;
@@ -224,7 +224,7 @@ public sealed class ChatService
         }
 
         _messageStored?.Invoke();
-        await _sequencer.Committed(stored).ConfigureAwait(false);
+        await _announcer.Committed(stored).ConfigureAwait(false);
         return new PostResult(stored, true);
     }
 
