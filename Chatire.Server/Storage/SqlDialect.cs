@@ -41,7 +41,7 @@ public sealed class SqlDialect
 
         // Messages of one chat are stored one transaction at a time, so their ids are taken and
         // committed in the same order, and notifications (sent at commit) arrive in id order.
-        LockChatSql = "SELECT id FROM chats WHERE id = @chat FOR UPDATE",
+        LockChatSql = "SELECT id FROM chats WHERE id = @chat FOR NO KEY UPDATE",
 
         NextSequenceSql = "SELECT nextval(pg_get_serial_sequence('messages', 'id'))",
         RaiseSequenceSql = """
