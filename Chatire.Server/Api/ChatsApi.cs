@@ -11,8 +11,11 @@ public sealed class ChatsApi(ChatService chats, HistoryCache history)
 {
     public async Task<ApiResponse> Create(RequestContext context)
     {
-        _ = context.Body;
-        var chat = await chats.CreateAsync(context.User.User).ConfigureAwait(false);
+        var errors = new FieldErrors();
+        var name = context.Body.String("name", errors);
+        ChatService.ValidateName(name, errors);
+        errors.ThrowIfAny();
+        var chat = await chats.CreateAsync(context.User.User, name ?? "").ConfigureAwait(false);
         return ApiResponse.Json(new ChatCreatedResponse("SUCCESS", chat.Uri, "New chat session created"), ApiJsonContext.Wire.ChatCreatedResponse);
     }
 
@@ -28,9 +31,70 @@ public sealed class ChatsApi(ChatService chats, HistoryCache history)
         return Task.FromResult(ApiResponse.Json(view.ToDto(), ApiJsonContext.Wire.ChatDto));
     }
 
-    public async Task<ApiResponse> Join(RequestContext context)
+    /// <summary>PATCH /api/chats/&lt;uri&gt;/: with <c>name</c>, a rename (owner only); otherwise a join.</summary>
+    public async Task<ApiResponse> Patch(RequestContext context)
     {
         var body = context.Body;
+        if (!body.Has("name"))
+        {
+            return await Join(context, body).ConfigureAwait(false);
+        }
+
+        var errors = new FieldErrors();
+        var name = body.String("name", errors, required: true);
+        if (body.Has("username"))
+        {
+            errors.Add("non_field_errors", "Send either name or username, not both.");
+        }
+
+        var view = await chats.RenameAsync(context.User.User, context.Route("uri"), name, errors).ConfigureAwait(false);
+        return ApiResponse.Json(view.ToDto(), ApiJsonContext.Wire.ChatDto);
+    }
+
+    public async Task<ApiResponse> DeleteChat(RequestContext context)
+    {
+        _ = context.Body;
+        await chats.DeleteChatAsync(context.User.User, context.Route("uri")).ConfigureAwait(false);
+        return ApiResponse.NoContent;
+    }
+
+    public async Task<ApiResponse> RemoveMember(RequestContext context)
+    {
+        _ = context.Body;
+        await chats.RemoveMemberAsync(context.User.User, context.Route("uri"), Uri.UnescapeDataString(context.Route("username"))).ConfigureAwait(false);
+        return ApiResponse.NoContent;
+    }
+
+    public async Task<ApiResponse> EditMessage(RequestContext context)
+    {
+        var body = context.Body;
+        var errors = new FieldErrors();
+        var text = body.String("message", errors, required: true);
+        var message = await chats.EditAsync(context.User.User, context.Route("uri"), MessageId(context), text, errors).ConfigureAwait(false);
+        return ApiResponse.Json(message.ToDto(), ApiJsonContext.Wire.MessageDto);
+    }
+
+    public async Task<ApiResponse> DeleteMessage(RequestContext context)
+    {
+        _ = context.Body;
+        await chats.DeleteMessageAsync(context.User.User, context.Route("uri"), MessageId(context)).ConfigureAwait(false);
+        return ApiResponse.NoContent;
+    }
+
+    public async Task<ApiResponse> MarkRead(RequestContext context)
+    {
+        var errors = new FieldErrors();
+        var upTo = context.Body.Integer("up_to", errors, required: true, minimum: 0);
+        var lastRead = await chats.MarkReadAsync(context.User.User, context.Route("uri"), upTo, errors).ConfigureAwait(false);
+        return ApiResponse.Json(new ReadResponse(lastRead), ApiJsonContext.Wire.ReadResponse);
+    }
+
+    /// <summary>The message id of the path; one that is not a number names no message (0 matches none).</summary>
+    private static long MessageId(RequestContext context) =>
+        long.TryParse(context.Route("id"), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0;
+
+    private async Task<ApiResponse> Join(RequestContext context, RequestBody body)
+    {
         var errors = new FieldErrors();
         var username = body.String("username", errors);
         var result = await chats.JoinAsync(context.User.User, context.Route("uri"), username, errors).ConfigureAwait(false);

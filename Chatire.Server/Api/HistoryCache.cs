@@ -14,8 +14,9 @@ namespace Chatire.Api;
 /// its first read and kept current by the announcements of new messages (which come in id order,
 /// after commit). A load holds the chat's lock, so an announcement is either already in the loaded
 /// rows or appended after them, never lost or doubled. Copies are dropped when this process changes
-/// a user (message authors are embedded) and reloaded after <see cref="Freshness"/>, which bounds
-/// how long a change made by another process (the CLI deleting a user) can go unseen.
+/// a user (message authors are embedded) or when a message in them is edited or deleted, and reloaded
+/// after <see cref="Freshness"/>, which bounds how long a change made by another process (the CLI
+/// deleting a user) can go unseen.
 /// </summary>
 public sealed class HistoryCache(ChatService chats, UserStore users, int chatCapacity = HistoryCache.DefaultChatCapacity) : IChatEvents
 {
@@ -73,6 +74,36 @@ public sealed class HistoryCache(ChatService chats, UserStore users, int chatCap
         }
     }
 
+    /// <summary>An edit or delete changes a message already in the page: the page is read afresh next time.</summary>
+    public void MessageChanged(TimelineEntry change) => Invalidate(change.ChatId);
+
+    public void ChatChanged(ChatChange change)
+    {
+        if (change.Kind == ChatChangeKind.Deleted)
+        {
+            _pages.TryRemove(change.Chat.Id, out _);
+        }
+    }
+
+    public void ReadMoved(ReadMarker marker)
+    {
+    }
+
+    public void Typing(long chatId, User user)
+    {
+    }
+
+    private void Invalidate(long chatId)
+    {
+        if (_pages.TryGetValue(chatId, out var page))
+        {
+            lock (page)
+            {
+                page.Invalidate();
+            }
+        }
+    }
+
     private void Load(Page page, Core.Chat chat, long version)
     {
         var messages = chats.Newest(chat, PageCapacity);
@@ -111,6 +142,12 @@ public sealed class HistoryCache(ChatService chats, UserStore users, int chatCap
             ProfileVersion = version;
             LoadedAt = Stopwatch.GetTimestamp();
             Loaded = true;
+        }
+
+        public void Invalidate()
+        {
+            Loaded = false;
+            _lastAnswer = null;
         }
 
         public void Append(long id, byte[] json)

@@ -1,3 +1,4 @@
+using Chatire.Core;
 using Chatire.Storage;
 
 namespace Chatire.Chat;
@@ -10,6 +11,38 @@ public sealed class ChatEventFanout(params IChatEvents[] listeners) : IChatEvent
         foreach (var listener in listeners)
         {
             listener.MessagePublished(message);
+        }
+    }
+
+    public void MessageChanged(TimelineEntry change)
+    {
+        foreach (var listener in listeners)
+        {
+            listener.MessageChanged(change);
+        }
+    }
+
+    public void ChatChanged(ChatChange change)
+    {
+        foreach (var listener in listeners)
+        {
+            listener.ChatChanged(change);
+        }
+    }
+
+    public void ReadMoved(ReadMarker marker)
+    {
+        foreach (var listener in listeners)
+        {
+            listener.ReadMoved(marker);
+        }
+    }
+
+    public void Typing(long chatId, User user)
+    {
+        foreach (var listener in listeners)
+        {
+            listener.Typing(chatId, user);
         }
     }
 }

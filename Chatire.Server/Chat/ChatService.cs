@@ -6,11 +6,12 @@ using Chatire.Storage;
 namespace Chatire.Chat;
 
 /// <summary>
-/// Chat sessions and their messages: the rules and operations the HTTP API and the WebSocket share.
+/// Chat sessions and their messages: the rules and operations the HTTP API and the WebSocket share
+/// (membership changes, edits and deletes, and read state are in the other parts of this class).
 /// Checks run in the contract's order: no such chat (404), not allowed (403), then fields (400).
-/// A message is committed first, then announced through <see cref="IChatEvents"/> in id order, then answered.
+/// A change is committed first, then announced through <see cref="IChatEvents"/>, then answered.
 /// </summary>
-public sealed class ChatService
+public sealed partial class ChatService
 {
     public const int DefaultHistoryLimit = 100;
     public static readonly TimeSpan LookupLifetime = TimeSpan.FromSeconds(1);
@@ -25,25 +26,37 @@ public sealed class ChatService
     private readonly UserStore _users;
     private readonly MessageRateLimiter _rate;
     private readonly IClock _clock;
-    private readonly IMessageAnnouncer _sequencer;
+    private readonly IMessageAnnouncer _announcer;
+    private readonly MessageRateLimiter _readRate;
+    private readonly TypingThrottle _typing;
+    private IChatEvents _events = NoChatEvents.Instance;
     private Action? _messageStored;
 
     /// <param name="announcer">How stored messages reach listeners; by default this process only (<see cref="MessageSequencer"/>).</param>
     public ChatService(Database database, ChatStore chats, MessageStore messages, UserStore users, MessageRateLimiter rate, IClock clock, IMessageAnnouncer? announcer = null)
     {
+        _readRate = new MessageRateLimiter(ReadRate, ReadBurst, clock);
+        _typing = new TypingThrottle(clock);
         _database = database;
         _chats = chats;
         _messages = messages;
         _users = users;
         _rate = rate;
         _clock = clock;
-        _sequencer = announcer ?? new MessageSequencer();
+        _announcer = announcer ?? new MessageSequencer();
         _chatsByUri = new(LookupLifetime, clock);
         _members = new(LookupLifetime, clock);
     }
 
-    /// <summary>Sets who hears about new messages (the realtime hub).</summary>
-    public void Subscribe(IChatEvents events) => _sequencer.Subscribe(events);
+    /// <summary>Sets who hears about changes on this node (the realtime hub and caches) and, in a cluster, who
+    /// tells the other nodes about the changes that do not travel with the timeline (<paramref name="relay"/>).
+    /// Changes heard from other nodes also drop this service's cached lookups of the chat.</summary>
+    public void Subscribe(IChatEvents events, IChatEvents? relay = null)
+    {
+        var local = new ChatEventFanout(new LookupInvalidation(this), events);
+        _announcer.Subscribe(local);
+        _events = relay is null ? local : new ChatEventFanout(local, relay);
+    }
 
     /// <summary>Called once per message stored (metrics).</summary>
     public void OnMessageStored(Action action) => _messageStored = action;
@@ -53,28 +66,36 @@ public sealed class ChatService
     /// <summary>15 lowercase hex characters from a CSPRNG.</summary>
     public static string NewUri() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))[..15];
 
-    public Task<Core.Chat> CreateAsync(User owner) => _chats.CreateAsync(owner.Id, NewUri, Now);
+    /// <summary>Creates a chat (named <paramref name="name"/>, "" for none, checked by <see cref="ValidateName"/>).</summary>
+    public async Task<Core.Chat> CreateAsync(User owner, string name = "")
+    {
+        var chat = await _chats.CreateAsync(owner.Id, NewUri, Now, name).ConfigureAwait(false);
+        _events.ChatChanged(new ChatChange(ChatChangeKind.Created, chat, owner));
+        return chat;
+    }
 
-    /// <summary>The chats the user belongs to, most recently active first.</summary>
+    /// <summary>The chats the user belongs to, most recently active first, with the user's read state.</summary>
     public IReadOnlyList<ChatView> List(User user) => _database.Read(c =>
-        ChatStore.ListForUser(c, user.Id).Select(chat => View(c, chat)).ToList());
+        ChatStore.ListForUser(c, user.Id).Select(entry => View(c, entry.Chat, user.Id, entry.LastRead)).ToList());
 
-    /// <summary>A chat; 404 when unknown, 403 for a non-member.</summary>
+    /// <summary>A chat with the user's read state; 404 when unknown, 403 for a non-member.</summary>
     public ChatView Detail(User user, string uri) => _database.Read(c =>
     {
         var chat = ChatStore.FindByUri(c, uri) ?? throw ApiException.NotFound();
-        if (!ChatStore.IsMember(c, chat.Id, user.Id))
-        {
-            throw ApiException.Forbidden();
-        }
-
-        return View(c, chat);
+        return ChatStore.LastRead(c, chat.Id, user.Id) is { } lastRead ? View(c, chat, user.Id, lastRead) : throw ApiException.Forbidden();
     });
 
+    /// <summary>The chat as every member sees it (no read state), or null once it is gone.</summary>
+    public ChatView? Shared(long chatId) => _database.Read(c => ChatStore.FindById(c, chatId) is { } chat ? View(c, chat) : null);
+
+    /// <summary>The chat for one member, or null when it is gone or they are no longer a member.</summary>
+    public ChatView? For(long chatId, long userId) => _database.Read(c =>
+        ChatStore.FindById(c, chatId) is { } chat && ChatStore.LastRead(c, chatId, userId) is { } lastRead ? View(c, chat, userId, lastRead) : null);
+
     /// <summary>
-    /// The chat by uri, or 404. Chats never change once created, so an answer is remembered for
-    /// <see cref="LookupLifetime"/> (a chat deleted by another process, with its owner, is seen within
-    /// that time, as with tokens).
+    /// The chat by uri, or 404, for access checks. An answer is remembered for <see cref="LookupLifetime"/>:
+    /// this process forgets it when it renames or deletes the chat; a change made through another node is
+    /// seen within that time (what the contract allows). Views read the chat afresh.
     /// </summary>
     public Core.Chat Find(string uri)
     {
@@ -87,9 +108,9 @@ public sealed class ChatService
         return chat;
     }
 
-    /// <summary>Whether the user is a member. A yes is remembered for <see cref="LookupLifetime"/>: in
-    /// this process only joins change membership; a removal by another process (the CLI deleting a
-    /// user) is seen within that time.</summary>
+    /// <summary>Whether the user is a member. A yes is remembered for <see cref="LookupLifetime"/>: this
+    /// process forgets it when the member leaves or is removed; a removal through another node (or the CLI
+    /// deleting a user) is seen within that time.</summary>
     public bool IsMember(Core.Chat chat, long userId)
     {
         if (_members.TryGet((chat.Id, userId), out _))
@@ -137,7 +158,12 @@ public sealed class ChatService
         }
 
         errors.ThrowIfAny();
-        var members = await _chats.AddMemberAsync(chat.Id, joining.Id, Now).ConfigureAwait(false);
+        var (members, added) = await _chats.AddMemberAsync(chat.Id, joining.Id, Now).ConfigureAwait(false);
+        if (added)
+        {
+            _events.ChatChanged(new ChatChange(ChatChangeKind.MemberAdded, chat, joining));
+        }
+
         return new JoinResult(members, joining);
     }
 
@@ -156,8 +182,9 @@ public sealed class ChatService
     /// <summary>The newest <paramref name="limit"/> stored messages of the chat (oldest first); no access check.</summary>
     public IReadOnlyList<AuthoredMessage> Newest(Core.Chat chat, int limit) => _messages.Newest(chat.Id, limit);
 
-    /// <summary>Every stored message of the chat after <paramref name="since"/> (at most <see cref="MaxReplay"/>), oldest first.</summary>
-    public IReadOnlyList<AuthoredMessage> Since(Core.Chat chat, long since) => _messages.Oldest(chat.Id, MaxReplay, since);
+    /// <summary>The chat's timeline after <paramref name="since"/>: every message stored and every edit and delete
+    /// made after it (at most <see cref="MaxReplay"/> entries), in position order.</summary>
+    public IReadOnlyList<TimelineEntry> Since(Core.Chat chat, long since) => _messages.Timeline(chat.Id, since, MaxReplay);
 
     /// <summary>Validates a message and its client_id; throws 400 with field errors.</summary>
     public static void Validate(string? text, string? clientId, FieldErrors errors)
@@ -171,7 +198,8 @@ public sealed class ChatService
     /// Posts to a chat the author is known to be a member of (checks done by the caller): an earlier
     /// message with the same client_id is returned as it is (and costs no rate-limit token); otherwise
     /// the per-user rate limit applies (429), the message is committed, announced in id order, and
-    /// returned. The client_id check runs inside the write, so a message is stored once; only a post
+    /// returned. Posting moves the author's read marker to the message (who writes has seen the chat);
+    /// no read frame is sent for that move, the message frame itself shows it. The client_id check runs inside the write, so a message is stored once; only a post
     /// over the limit looks for an earlier copy first, so a retry is answered rather than throttled.
     /// </summary>
     public async Task<PostResult> PostAsync(Core.Chat chat, User author, string text, string? clientId)
@@ -201,8 +229,9 @@ public sealed class ChatService
                 }
 
                 ChatStore.Touch(c, chat.Id, created);
+                ChatStore.MoveRead(c, chat.Id, author.Id, id);
                 var message = new AuthoredMessage(new ChatMessage(id, chat.Id, chat.Uri, author.Id, text, created, clientId), author);
-                _sequencer.Stored(c, message);
+                _announcer.Stored(c, new TimelineEntry(TimelineKind.Message, id, message));
                 reservedId = id;
                 return (message, true);
             }).ConfigureAwait(false);
@@ -211,7 +240,7 @@ public sealed class ChatService
         {
             if (Volatile.Read(ref reservedId) != 0)
             {
-                _sequencer.Failed(chat.Id, reservedId);
+                _announcer.Failed(chat.Id, reservedId);
             }
 
             throw;
@@ -224,14 +253,17 @@ public sealed class ChatService
         }
 
         _messageStored?.Invoke();
-        await _sequencer.Committed(stored).ConfigureAwait(false);
+        await _announcer.Committed(new TimelineEntry(TimelineKind.Message, stored.Message.Id, stored)).ConfigureAwait(false);
         return new PostResult(stored, true);
     }
 
-    private static ChatView View(System.Data.Common.DbConnection c, Core.Chat chat)
+    private static ChatView View(System.Data.Common.DbConnection c, Core.Chat chat, long? readerId = null, long lastRead = 0)
     {
         var members = ChatStore.Members(c, chat.Id);
         var owner = members.FirstOrDefault(m => m.Id == chat.OwnerId) ?? members[0];
-        return new ChatView(chat, owner, members, MessageStore.Last(c, chat.Id));
+        var last = MessageStore.Last(c, chat.Id);
+        return readerId is { } reader
+            ? new ChatView(chat, owner, members, last, lastRead, ChatStore.Unread(c, chat.Id, reader, lastRead))
+            : new ChatView(chat, owner, members, last);
     }
 }

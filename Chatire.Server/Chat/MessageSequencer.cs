@@ -5,9 +5,10 @@ using Chatire.Storage;
 namespace Chatire.Chat;
 
 /// <summary>
-/// Announces each chat's messages in id order, after they commit. The database writer runs writes one
-/// at a time, so a message's slot is reserved (inside its write) in id order; a commit completes the
-/// slot, and the completed prefix of the queue is announced. A write that fails cancels its slot.
+/// Announces each chat's timeline (messages, edits, deletes) in position order, after it commits. Writes
+/// that add to a chat's timeline run one at a time per chat, so an entry's slot is reserved (inside its
+/// write) in position order; a commit completes the slot, and the completed prefix of the queue is
+/// announced. A write that fails cancels its slot.
 /// </summary>
 public sealed class MessageSequencer : IMessageAnnouncer
 {
@@ -17,13 +18,13 @@ public sealed class MessageSequencer : IMessageAnnouncer
 
     private readonly ConcurrentDictionary<long, ChatQueue> _chats = new();
 
-    public void Stored(DbConnection connection, AuthoredMessage message) => Reserve(message.Message.ChatId, message.Message.Id);
+    public void Stored(DbConnection connection, TimelineEntry entry) => Reserve(entry.ChatId, entry.Position);
 
-    public void Failed(long chatId, long id) => Cancel(chatId, id);
+    public void Failed(long chatId, long position) => Cancel(chatId, position);
 
-    public Task Committed(AuthoredMessage message) => Complete(message);
+    public Task Committed(TimelineEntry entry) => Complete(entry);
 
-    /// <summary>Called inside the write that inserted message <paramref name="id"/> (on the writer thread).</summary>
+    /// <summary>Called inside the write that stored the entry at <paramref name="id"/> (on the writer thread).</summary>
     public void Reserve(long chatId, long id)
     {
         var queue = _chats.GetOrAdd(chatId, _ => new ChatQueue());
@@ -33,13 +34,13 @@ public sealed class MessageSequencer : IMessageAnnouncer
         }
     }
 
-    /// <summary>The message committed; completes when it (and every earlier one of its chat) has been announced.</summary>
-    public Task Complete(AuthoredMessage message) => Settle(message.Message.ChatId, message.Message.Id, message);
+    /// <summary>The entry committed; completes when it (and every earlier one of its chat) has been announced.</summary>
+    public Task Complete(TimelineEntry entry) => Settle(entry.ChatId, entry.Position, entry);
 
     /// <summary>The write holding <paramref name="id"/> failed; later messages no longer wait for it.</summary>
     public void Cancel(long chatId, long id) => _ = Settle(chatId, id, null);
 
-    private Task Settle(long chatId, long id, AuthoredMessage? message)
+    private Task Settle(long chatId, long id, TimelineEntry? message)
     {
         if (!_chats.TryGetValue(chatId, out var queue))
         {
@@ -72,7 +73,7 @@ public sealed class MessageSequencer : IMessageAnnouncer
                 {
                     try
                     {
-                        _events.MessagePublished(head.Message);
+                        Announce(head.Message);
                     }
                     finally
                     {
@@ -89,6 +90,18 @@ public sealed class MessageSequencer : IMessageAnnouncer
         }
     }
 
+    private void Announce(TimelineEntry entry)
+    {
+        if (entry.Kind == TimelineKind.Message)
+        {
+            _events.MessagePublished(entry.Message);
+        }
+        else
+        {
+            _events.MessageChanged(entry);
+        }
+    }
+
     private sealed class ChatQueue
     {
         public Queue<Slot> Slots { get; } = new();
@@ -97,7 +110,7 @@ public sealed class MessageSequencer : IMessageAnnouncer
     private sealed class Slot(long id)
     {
         public long Id { get; } = id;
-        public AuthoredMessage? Message { get; set; }
+        public TimelineEntry? Message { get; set; }
         public bool Settled { get; set; }
         public TaskCompletionSource Announced { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -17,12 +17,15 @@ namespace Chatire.Cluster;
 /// notifications at commit, in commit order, so every node hears a chat's messages in id order —
 /// including the node that stored them, which delivers its own messages from the bus too (one
 /// ordered stream per node). Session events (revocation, deactivation) are sent after their commit;
-/// other nodes drop their cached token lookups and close the affected sockets.
+/// other nodes drop their cached token lookups and close the affected sockets. Edits and deletes travel
+/// like messages (in their transaction, after the chat's row lock: one ordered timeline per chat);
+/// chat changes, read markers and typing notices are sent after they happen and handled by the other
+/// nodes only (the node that made them has delivered them itself).
 /// <para>Each node keeps one LISTEN connection. When it drops, the node reconnects with backoff and,
 /// before going live again, delivers to every chat with local sockets what was stored after the last
 /// message it delivered there; ids it has delivered are never delivered again.</para>
 /// </summary>
-public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDisposable
+public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IChatEvents, IAsyncDisposable
 {
     public const string Channel = "chatire";
 
@@ -96,12 +99,12 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
 
     public void Start() => _loop = Task.Run(RunAsync);
 
-    public void Stored(DbConnection connection, AuthoredMessage message)
+    public void Stored(DbConnection connection, TimelineEntry entry)
     {
-        var payload = Encode(BusEvent.Of(message, Node, NowMicros()));
+        var payload = Encode(BusEvent.Of(entry, Node, NowMicros()));
         if (Encoding.UTF8.GetByteCount(payload) > MaxPayloadBytes)
         {
-            payload = Encode(new BusEvent(BusEvent.Message, Node, NowMicros(), message.Message.Id, message.Message.ChatId));
+            payload = Encode(BusEvent.IdsOf(entry, Node, NowMicros()));
         }
 
         Notify(connection, payload);
@@ -112,17 +115,17 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
         // The transaction rolled back, and its notification with it.
     }
 
-    public async Task Committed(AuthoredMessage message)
+    public async Task Committed(TimelineEntry entry)
     {
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            if (_lastDelivered.TryGetValue(message.Message.ChatId, out var last) && last >= message.Message.Id)
+            if (_lastDelivered.TryGetValue(entry.ChatId, out var last) && last >= entry.Position)
             {
                 return;
             }
 
-            _waiting[message.Message.Id] = waiter;
+            _waiting[entry.Position] = waiter;
         }
 
         try
@@ -135,8 +138,75 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
         }
         finally
         {
-            _waiting.TryRemove(message.Message.Id, out _);
+            _waiting.TryRemove(entry.Position, out _);
         }
+    }
+
+    // Timeline entries travel through Stored (in their transaction); these are the other chat events,
+    // which this node has already delivered to its own listeners and now tells the other nodes.
+    void IChatEvents.MessagePublished(AuthoredMessage message)
+    {
+    }
+
+    void IChatEvents.MessageChanged(TimelineEntry change)
+    {
+    }
+
+    public void ChatChanged(ChatChange change)
+    {
+        var kind = change.Kind switch
+        {
+            ChatChangeKind.Created => "created",
+            ChatChangeKind.Renamed => "renamed",
+            ChatChangeKind.MemberAdded => "added",
+            ChatChangeKind.MemberRemoved => "removed",
+            _ => "deleted",
+        };
+        var chat = change.Chat;
+        Send(new BusEvent(BusEvent.ChatChange, Node, NowMicros(), ChatId: chat.Id, UserId: chat.OwnerId, Uri: chat.Uri, Text: chat.Name, Created: chat.Created,
+            Author: change.Member is { } member ? BusAuthor.From(member) : null, ChangeKind: kind), "a chat change");
+    }
+
+    public void ReadMoved(ReadMarker marker) =>
+        Send(new BusEvent(BusEvent.Read, Node, NowMicros(), marker.UpTo, marker.ChatId, marker.User.Id, Author: BusAuthor.From(marker.User)), "a read marker");
+
+    public void Typing(long chatId, Core.User user) =>
+        Send(new BusEvent(BusEvent.Typing, Node, NowMicros(), ChatId: chatId, UserId: user.Id, Author: BusAuthor.From(user)), "a typing notice");
+
+    /// <summary>Sends a notification after the fact, without waiting for it.</summary>
+    private void Send(BusEvent e, string what)
+    {
+        var payload = Encode(e);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _database.WriteAsync(c => Notify(c, payload)).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _log.Warning(ex, "Could not tell the other nodes about {What}", what);
+            }
+        });
+    }
+
+    private static ChatChange? ToChatChange(BusEvent e)
+    {
+        if (e.Uri is null || e.Created is null)
+        {
+            return null;
+        }
+
+        var kind = e.ChangeKind switch
+        {
+            "created" => ChatChangeKind.Created,
+            "renamed" => ChatChangeKind.Renamed,
+            "added" => ChatChangeKind.MemberAdded,
+            "removed" => ChatChangeKind.MemberRemoved,
+            "deleted" => ChatChangeKind.Deleted,
+            _ => (ChatChangeKind?)null,
+        };
+        return kind is { } k ? new ChatChange(k, new Core.Chat(e.ChatId, e.Uri, e.UserId, e.Created, e.Text ?? ""), e.Author?.ToUser()) : null;
     }
 
     public void TokensRevoked(long userId, Func<long, bool> isRevoked) => NotifySessions(userId, deactivated: false);
@@ -195,7 +265,8 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
                 }
 
                 // Listening now: anything committed from here on is heard. Catch up on what was missed.
-                var floor = _database.Read(c => Database.Scalar<long>(c, "SELECT COALESCE(MAX(id), 0) FROM messages"));
+                var floor = _database.Read(c => Database.Scalar<long>(c,
+                    "SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM messages), (SELECT COALESCE(MAX(seq), 0) FROM message_changes))"));
                 if (connectedBefore)
                 {
                     CatchUp();
@@ -240,7 +311,7 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
         _live = false;
     }
 
-    /// <summary>Delivers, for every chat with local sockets, the messages stored after the last one delivered there.</summary>
+    /// <summary>Delivers, for every chat with local sockets, the timeline (messages, edits, deletes) after the last entry delivered there.</summary>
     private void CatchUp()
     {
         foreach (var chatId in _localChats().ToList())
@@ -253,10 +324,10 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
 
             while (true)
             {
-                var page = _messages.Oldest(chatId, ChatService.MaxReplay, after);
-                foreach (var message in page)
+                var page = _messages.Timeline(chatId, after, ChatService.MaxReplay);
+                foreach (var entry in page)
                 {
-                    Deliver(message);
+                    Deliver(entry);
                 }
 
                 if (page.Count < ChatService.MaxReplay)
@@ -264,7 +335,7 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
                     break;
                 }
 
-                after = page[^1].Message.Id;
+                after = page[^1].Position;
             }
         }
     }
@@ -291,21 +362,34 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
         {
             switch (e.Kind)
             {
-                case BusEvent.Message:
+                case BusEvent.Message or BusEvent.Edit or BusEvent.Delete:
                     if (e.Node != Node)
                     {
                         _lag(Math.Max(0, NowMicros() - e.SentMicros) / 1_000_000.0);
                     }
 
-                    if (e.ToMessage() is { } message)
+                    if (e.ToEntry() is { } entry)
                     {
-                        Deliver(message);
+                        Deliver(entry);
                     }
-                    else if (!AlreadyDelivered(e.ChatId, e.Id) && _messages.FindById(e.Id) is { } stored)
+                    else if (!AlreadyDelivered(e.ChatId, e.Id) && _messages.FindById(e.MessageIdOrId) is { } stored)
                     {
-                        Deliver(stored);
+                        Deliver(new TimelineEntry(e.TimelineKind, e.Id, stored));
                     }
 
+                    break;
+                case BusEvent.ChatChange when e.Node != Node:
+                    if (ToChatChange(e) is { } change)
+                    {
+                        _events.ChatChanged(change);
+                    }
+
+                    break;
+                case BusEvent.Read when e.Node != Node && e.Author is not null:
+                    _events.ReadMoved(new ReadMarker(e.ChatId, e.Author.ToUser(), e.Id));
+                    break;
+                case BusEvent.Typing when e.Node != Node && e.Author is not null:
+                    _events.Typing(e.ChatId, e.Author.ToUser());
                     break;
                 case BusEvent.Sessions when e.Node != Node:
                     SessionsEnded(e.UserId, e.Deactivated);
@@ -354,11 +438,11 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
         }
     }
 
-    /// <summary>Announces the message unless this node already has (or a later one of its chat). Runs on the bus loop only.</summary>
-    private void Deliver(AuthoredMessage message)
+    /// <summary>Announces the timeline entry unless this node already has (or a later one of its chat). Runs on the bus loop only.</summary>
+    private void Deliver(TimelineEntry entry)
     {
-        var chatId = message.Message.ChatId;
-        var id = message.Message.Id;
+        var chatId = entry.ChatId;
+        var id = entry.Position;
         if (AlreadyDelivered(chatId, id))
         {
             return;
@@ -366,7 +450,14 @@ public sealed class ClusterBus : IMessageAnnouncer, ISessionEvents, IAsyncDispos
 
         try
         {
-            _events.MessagePublished(message);
+            if (entry.Kind == TimelineKind.Message)
+            {
+                _events.MessagePublished(entry.Message);
+            }
+            else
+            {
+                _events.MessageChanged(entry);
+            }
         }
         finally
         {

@@ -34,5 +34,7 @@ public sealed class ExpiringCache<TKey, TValue>(TimeSpan lifetime, IClock clock,
         _entries[key] = (value, clock.UtcNow);
     }
 
+    public void Remove(TKey key) => _entries.TryRemove(key, out _);
+
     public void Clear() => _entries.Clear();
 }

@@ -72,12 +72,12 @@ public sealed class ChatireServer : IAsyncDisposable
         Chats = new ChatService(Database, new ChatStore(Database), messages, Users,
             new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock, Bus);
         Chats.OnMessageStored(Metrics.MessageStored);
-        Hub = new Hub(settings, Tokens, Users, Metrics, Presence);
+        Hub = new Hub(settings, Tokens, Users, Chats, Metrics, Presence);
 
         // With several nodes, another node's post could be missing from this node's copy for a moment:
         // history is read from the database.
         History = new HistoryCache(Chats, Users, Bus is null ? HistoryCache.DefaultChatCapacity : 0);
-        Chats.Subscribe(new ChatEventFanout(Hub, History));
+        Chats.Subscribe(new ChatEventFanout(Hub, History), Bus);
         if (Bus is null)
         {
             Tokens.Subscribe(Hub);
@@ -208,7 +208,7 @@ public sealed class ChatireServer : IAsyncDisposable
         _listeners[0].Serve(main);
         if (Settings.WsPort is not null)
         {
-            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout, Proxies = proxies };
+            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket && !r.MainPortOnly)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout, Proxies = proxies };
             _listeners[1].Serve(socketsOnly);
         }
 

@@ -48,12 +48,18 @@ public static class Routes
             new(["GET"], ["/api/chats/"], chats.List, Authenticated),
             new(["POST"], ["/api/chats/"], chats.Create, Authenticated),
             new(["GET"], ["/api/chats/{uri}/"], chats.Detail, Authenticated),
-            new(["PATCH"], ["/api/chats/{uri}/"], chats.Join, Authenticated),
+            new(["PATCH"], ["/api/chats/{uri}/"], chats.Patch, Authenticated),
+            new(["DELETE"], ["/api/chats/{uri}/"], chats.DeleteChat, Authenticated),
+            new(["DELETE"], ["/api/chats/{uri}/members/{username}/"], chats.RemoveMember, Authenticated),
             new(["GET"], ["/api/chats/{uri}/messages/"], chats.History, Authenticated),
             new(["POST"], ["/api/chats/{uri}/messages/"], chats.Post, Authenticated),
+            new(["PATCH"], ["/api/chats/{uri}/messages/{id}/"], chats.EditMessage, Authenticated),
+            new(["DELETE"], ["/api/chats/{uri}/messages/{id}/"], chats.DeleteMessage, Authenticated),
+            new(["POST"], ["/api/chats/{uri}/read/"], chats.MarkRead, Authenticated),
 
-            // WebSocket (also on --ws-port)
+            // WebSocket (chat sockets also on --ws-port; the user stream on the main port only)
             new(["GET"], ["/ws/chats/{uri}/", "/{uri:hex15}/"], sockets.Accept, WebSocket),
+            new(["GET"], ["/ws/me/"], sockets.AcceptUserStream, WebSocket) { MainPortOnly = true },
 
             // Operations
             new(["GET"], ["/health/"], ops.Health, Anonymous),

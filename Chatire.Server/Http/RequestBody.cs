@@ -78,4 +78,63 @@ public sealed class RequestBody
 
         return null;
     }
+
+    /// <summary>The integer value of <paramref name="field"/> (a JSON integer, or digits in a string or form
+    /// field), at least <paramref name="minimum"/>; null with a field error when it is missing and required,
+    /// or not such an integer.</summary>
+    public long? Integer(string field, FieldErrors errors, bool required = false, long minimum = long.MinValue)
+    {
+        string? text = null;
+        long? value = null;
+        if (_form.TryGetValue(field, out var formValue))
+        {
+            text = formValue;
+        }
+        else if (_json.TryGetValue(field, out var element) && element is { } json)
+        {
+            if (json.ValueKind == JsonValueKind.Number && json.TryGetInt64(out var number))
+            {
+                value = number;
+            }
+            else if (json.ValueKind == JsonValueKind.String)
+            {
+                text = json.GetString();
+            }
+            else
+            {
+                errors.Add(field, "A valid integer is required.");
+                return null;
+            }
+        }
+        else
+        {
+            if (required)
+            {
+                errors.Add(field, "This field is required.");
+            }
+
+            return null;
+        }
+
+        if (value is null)
+        {
+            if (long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                value = parsed;
+            }
+            else
+            {
+                errors.Add(field, "A valid integer is required.");
+                return null;
+            }
+        }
+
+        if (value < minimum)
+        {
+            errors.Add(field, $"Ensure this value is greater than or equal to {minimum}.");
+            return null;
+        }
+
+        return value;
+    }
 }

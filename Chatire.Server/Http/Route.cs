@@ -8,4 +8,7 @@ public delegate Task<ApiResponse> Handler(RequestContext context);
 public sealed record Route(string[] Methods, string[] Patterns, Handler Handler, RoutePolicy Policy, ErrorStyle Errors = ErrorStyle.Rest)
 {
     public string Template => Patterns[0];
+
+    /// <summary>Not served on the WebSocket-only port.</summary>
+    public bool MainPortOnly { get; init; }
 }

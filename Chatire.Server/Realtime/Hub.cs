@@ -9,11 +9,11 @@ using Chatire.Storage;
 namespace Chatire.Realtime;
 
 /// <summary>
-/// Every open socket: rooms by chat (for delivery), an index by user (for revocation and the per-user
-/// limit), and the server-wide limit. Hears about new messages from the chat domain and about ended
-/// sessions from auth, and closes what they affect.
+/// Every open socket: rooms by chat (for delivery), the user streams, an index by user (for revocation
+/// and the per-user limit), and the server-wide limit. Hears about the chats' changes from the chat
+/// domain and about ended sessions from auth, and delivers or closes what they affect.
 /// </summary>
-public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore users, Metrics metrics, IClusterPresence? cluster = null)
+public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore users, ChatService chats, Metrics metrics, IClusterPresence? cluster = null)
     : IChatEvents, ISessionEvents, IPresenceListener
 {
     /// <summary>How long a shutdown waits for peers to answer the 1001 close before dropping them.</summary>
@@ -21,10 +21,13 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
 
     private readonly ConcurrentDictionary<long, Room> _rooms = new();
     private readonly object _lock = new();
-    private readonly HashSet<SocketConnection> _all = [];
-    private readonly Dictionary<long, List<SocketConnection>> _byUser = [];
+    private readonly HashSet<RealtimeSocket> _all = [];
+    private readonly Dictionary<long, List<RealtimeSocket>> _byUser = [];
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _stopping;
+
+    /// <summary>The user streams of this node.</summary>
+    public UserStreams Streams { get; } = new(chats);
 
     public int Count
     {
@@ -40,9 +43,9 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
     /// <summary>The chats that have sockets on this node.</summary>
     public IEnumerable<long> ChatIds => _rooms.Keys;
 
-    /// <summary>Admits a socket (limits checked) and subscribes it to its chat's room.</summary>
+    /// <summary>Admits a socket (limits checked) and subscribes a chat socket to its chat's room.</summary>
     /// <exception cref="ApiException">503 when the server is full or stopping, 429 when the user holds too many sockets.</exception>
-    public void Register(SocketConnection socket)
+    public void Register(RealtimeSocket socket)
     {
         lock (_lock)
         {
@@ -74,20 +77,25 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
             _all.Add(socket);
         }
 
+        if (socket is not SocketConnection chatSocket)
+        {
+            return;
+        }
+
         while (true)
         {
-            if (!_rooms.TryGetValue(socket.Chat.Id, out var room))
+            if (!_rooms.TryGetValue(chatSocket.Chat.Id, out var room))
             {
-                room = _rooms.GetOrAdd(socket.Chat.Id, NewRoom(socket.Chat.Id));
+                room = _rooms.GetOrAdd(chatSocket.Chat.Id, NewRoom(chatSocket.Chat.Id));
             }
 
-            if (room.TryAdd(socket))
+            if (room.TryAdd(chatSocket))
             {
                 return;
             }
 
             // The room was retired by its last socket leaving just now; a fresh one replaces it.
-            _rooms.TryRemove(new KeyValuePair<long, Room>(socket.Chat.Id, room));
+            _rooms.TryRemove(new KeyValuePair<long, Room>(chatSocket.Chat.Id, room));
         }
     }
 
@@ -138,11 +146,11 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
     }
 
     /// <summary>Unsubscribes a socket and forgets it.</summary>
-    public void Unregister(SocketConnection socket)
+    public void Unregister(RealtimeSocket socket)
     {
-        if (_rooms.TryGetValue(socket.Chat.Id, out var room) && room.Remove(socket))
+        if (socket is SocketConnection chatSocket && _rooms.TryGetValue(chatSocket.Chat.Id, out var room) && room.Remove(chatSocket))
         {
-            _rooms.TryRemove(new KeyValuePair<long, Room>(socket.Chat.Id, room));
+            _rooms.TryRemove(new KeyValuePair<long, Room>(chatSocket.Chat.Id, room));
         }
 
         lock (_lock)
@@ -164,7 +172,7 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
         }
     }
 
-    /// <summary>Called by the chat domain in id order per chat.</summary>
+    /// <summary>Called by the chat domain in timeline order per chat.</summary>
     public void MessagePublished(AuthoredMessage message)
     {
         if (_rooms.TryGetValue(message.Message.ChatId, out var room))
@@ -174,6 +182,69 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
             {
                 metrics.Delivered(queued);
             }
+        }
+
+        Streams.MessagePublished(message);
+    }
+
+    /// <summary>Edits and deletes: v2 chat sockets only, in timeline order.</summary>
+    public void MessageChanged(TimelineEntry change)
+    {
+        if (_rooms.TryGetValue(change.ChatId, out var room))
+        {
+            room.SendToV2(change.Position, SocketProtocol.Timeline(change));
+        }
+
+        Streams.MessageChanged(change);
+    }
+
+    /// <summary>A rename or member change reaches the chat's v2 sockets as a chat frame; a member who left
+    /// or was removed loses their sockets of the chat (4403), and so does everyone when it is deleted.</summary>
+    public void ChatChanged(ChatChange change)
+    {
+        if (_rooms.TryGetValue(change.Chat.Id, out var room))
+        {
+            switch (change.Kind)
+            {
+                case ChatChangeKind.Deleted:
+                    room.CloseAll(CloseCodes.NotAllowed, "The chat was deleted.");
+                    break;
+                case ChatChangeKind.MemberRemoved:
+                    room.CloseUser(change.Member!.Id, CloseCodes.NotAllowed, "You are no longer a member of this chat.");
+                    SendChat(room, change.Chat.Id);
+                    break;
+                case ChatChangeKind.Renamed or ChatChangeKind.MemberAdded:
+                    SendChat(room, change.Chat.Id);
+                    break;
+            }
+        }
+
+        Streams.ChatChanged(change);
+    }
+
+    public void ReadMoved(ReadMarker marker)
+    {
+        if (_rooms.TryGetValue(marker.ChatId, out var room))
+        {
+            room.SendToV2(0, SocketProtocol.Read(marker.User, marker.UpTo));
+        }
+
+        Streams.ReadMoved(marker);
+    }
+
+    public void Typing(long chatId, User user)
+    {
+        if (_rooms.TryGetValue(chatId, out var room))
+        {
+            room.SendToV2(0, SocketProtocol.Typing(user), exceptUser: user.Id);
+        }
+    }
+
+    private void SendChat(Room room, long chatId)
+    {
+        if (room.HasV2 && chats.Shared(chatId) is { } view)
+        {
+            room.SendToV2(0, SocketProtocol.Chat(view));
         }
     }
 
@@ -201,7 +272,7 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
         }
     }
 
-    private static void CloseFor(SocketConnection socket, bool active)
+    private static void CloseFor(RealtimeSocket socket, bool active)
     {
         if (active)
         {
@@ -217,7 +288,7 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
     /// process, deactivation) and drops peers whose current send has been stuck past two ping intervals.</summary>
     public Task CheckSocketsAsync()
     {
-        SocketConnection[] sockets;
+        RealtimeSocket[] sockets;
         lock (_lock)
         {
             sockets = [.. _all];
@@ -284,7 +355,7 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
     /// <summary>Closes every socket with 1001 and waits (up to <paramref name="timeout"/>) for them to finish.</summary>
     public async Task CloseAllAsync(TimeSpan timeout)
     {
-        SocketConnection[] sockets;
+        RealtimeSocket[] sockets;
         lock (_lock)
         {
             _stopping = true;
@@ -313,7 +384,7 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
         }
     }
 
-    private List<SocketConnection> SocketsOf(long userId)
+    private List<RealtimeSocket> SocketsOf(long userId)
     {
         lock (_lock)
         {

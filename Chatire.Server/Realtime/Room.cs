@@ -44,7 +44,7 @@ public sealed class Room(long chatId, IClusterPresence? cluster = null)
                     cluster?.Joined(ChatId, user);
                     if (!_remote.ContainsKey(user.Id))
                     {
-                        SendToV2(SocketProtocol.Join(user));
+                        SendToV2(0, SocketProtocol.Join(user));
                     }
                 }
             }
@@ -79,7 +79,7 @@ public sealed class Room(long chatId, IClusterPresence? cluster = null)
                     cluster?.Left(ChatId, user.Id);
                     if (!_remote.ContainsKey(user.Id))
                     {
-                        SendToV2(SocketProtocol.Leave(entry.User));
+                        SendToV2(0, SocketProtocol.Leave(entry.User));
                     }
                 }
             }
@@ -108,7 +108,7 @@ public sealed class Room(long chatId, IClusterPresence? cluster = null)
             _remote[user.Id] = (user, [node]);
             if (!_online.ContainsKey(user.Id))
             {
-                SendToV2(SocketProtocol.Join(user));
+                SendToV2(0, SocketProtocol.Join(user));
             }
         }
     }
@@ -126,7 +126,7 @@ public sealed class Room(long chatId, IClusterPresence? cluster = null)
             _remote.Remove(userId);
             if (!_online.ContainsKey(userId))
             {
-                SendToV2(SocketProtocol.Leave(entry.User));
+                SendToV2(0, SocketProtocol.Leave(entry.User));
             }
         }
     }
@@ -173,13 +173,36 @@ public sealed class Room(long chatId, IClusterPresence? cluster = null)
         return queued;
     }
 
-    private void SendToV2(byte[] frame)
+    /// <summary>Whether any socket here speaks v2 (otherwise frames only v2 reads need not be built).</summary>
+    public bool HasV2 => Volatile.Read(ref _sockets).Any(s => s.Version == ProtocolVersion.V2);
+
+    /// <summary>Queues one frame (serialized once by the caller) to every v2 socket, except those of <paramref name="exceptUser"/>.</summary>
+    public void SendToV2(long position, byte[] frame, long exceptUser = 0)
     {
-        foreach (var socket in _sockets)
+        foreach (var socket in Volatile.Read(ref _sockets))
         {
-            if (socket.Version == ProtocolVersion.V2)
+            if (socket.Version == ProtocolVersion.V2 && (exceptUser == 0 || socket.User?.Id != exceptUser))
             {
-                socket.Enqueue(new OutboundFrame(0, frame));
+                socket.Enqueue(new OutboundFrame(position, frame));
+            }
+        }
+    }
+
+    public void CloseAll(System.Net.WebSockets.WebSocketCloseStatus status, string reason)
+    {
+        foreach (var socket in Volatile.Read(ref _sockets))
+        {
+            socket.Close(status, reason);
+        }
+    }
+
+    public void CloseUser(long userId, System.Net.WebSockets.WebSocketCloseStatus status, string reason)
+    {
+        foreach (var socket in Volatile.Read(ref _sockets))
+        {
+            if (socket.User?.Id == userId)
+            {
+                socket.Close(status, reason);
             }
         }
     }

@@ -11,18 +11,15 @@ using Serilog;
 namespace Chatire.Realtime;
 
 /// <summary>
-/// The WebSocket upgrade at /ws/chats/&lt;uri&gt;/ and /&lt;uri&gt;. Everything is checked before the
-/// upgrade, in the contract's order: Origin (403), token (401), since (400), chat (404), membership
-/// (403), limits (429/503). Refusals are ordinary JSON errors.
+/// The WebSocket upgrades: chat sockets at /ws/chats/&lt;uri&gt;/ and /&lt;uri&gt;, the user stream at
+/// /ws/me/. Everything is checked before the upgrade, in the contract's order: Origin (403), token (401),
+/// since (400), chat (404), membership (403), limits (429/503). Refusals are ordinary JSON errors.
 /// </summary>
 public sealed class WebSocketEndpoint(ChatireSettings settings, Cors cors, TokenService tokens, ChatService chats, Hub hub, Metrics metrics, ILogger log)
 {
     public async Task<ApiResponse> Accept(RequestContext context)
     {
-        if (context.Header("Origin") is { } origin && !cors.IsAllowed(origin, context.Header("Host")))
-        {
-            throw ApiException.Forbidden("This origin may not open WebSockets here.");
-        }
+        CheckOrigin(context);
 
         var token = context.Query.TryGetValue("token", out var queryToken) ? queryToken : Credentials.FromHeader(context.Header("Authorization"));
         Principal? principal = null;
@@ -72,12 +69,45 @@ public sealed class WebSocketEndpoint(ChatireSettings settings, Cors cors, Token
             throw ApiException.Forbidden("You are not a member of this chat.");
         }
 
+        return await UpgradeAsync(context, new SocketConnection(chat, principal, token, version, since, settings.SocketQueue, settings.MaxFrameBytes, chats, metrics, log))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>/ws/me/: the user stream (a token is required, anonymous access never applies).</summary>
+    public async Task<ApiResponse> AcceptUserStream(RequestContext context)
+    {
+        CheckOrigin(context);
+        var token = context.Query.TryGetValue("token", out var queryToken) ? queryToken : Credentials.FromHeader(context.Header("Authorization"));
+        if (token is null)
+        {
+            throw ApiException.NotAuthenticated();
+        }
+
+        var principal = tokens.Authenticate(token);
+        if (context.Query.TryGetValue("v", out var versionText) && versionText != "2")
+        {
+            throw new ValidationException("v", "The user stream speaks protocol version 2 only.");
+        }
+
+        return await UpgradeAsync(context, new UserStreamConnection(principal, token, settings.SocketQueue, settings.MaxFrameBytes, chats, hub.Streams, metrics, log))
+            .ConfigureAwait(false);
+    }
+
+    private void CheckOrigin(RequestContext context)
+    {
+        if (context.Header("Origin") is { } origin && !cors.IsAllowed(origin, context.Header("Host")))
+        {
+            throw ApiException.Forbidden("This origin may not open WebSockets here.");
+        }
+    }
+
+    private async Task<ApiResponse> UpgradeAsync(RequestContext context, RealtimeSocket socket)
+    {
         if (!context.IsWebSocketRequest)
         {
             throw new ApiException(426, "This address accepts WebSocket upgrades only.");
         }
 
-        var socket = new SocketConnection(chat, principal, token, version, since, settings.SocketQueue, settings.MaxFrameBytes, chats, metrics, log);
         hub.Register(socket);
         WebSocket webSocket;
         try
@@ -101,7 +131,7 @@ public sealed class WebSocketEndpoint(ChatireSettings settings, Cors cors, Token
         return ApiResponse.HijackedResponse(101);
     }
 
-    private async Task RunAsync(SocketConnection socket, WebSocket webSocket)
+    private async Task RunAsync(RealtimeSocket socket, WebSocket webSocket)
     {
         try
         {
@@ -109,7 +139,7 @@ public sealed class WebSocketEndpoint(ChatireSettings settings, Cors cors, Token
         }
         catch (Exception ex)
         {
-            log.Error(ex, "WebSocket failed for chat {Uri}", socket.Chat.Uri);
+            log.Error(ex, "WebSocket failed ({Socket})", socket is SocketConnection chat ? "chat " + chat.Chat.Uri : "user stream");
         }
         finally
         {

@@ -3,21 +3,24 @@ using System.Data.Common;
 namespace Chatire.Storage;
 
 /// <summary>
-/// Copies every account, token, chat, member and message — with their ids, password hashes and token
-/// hashes — and the token signing key from one database into an empty one, SQLite or PostgreSQL either
-/// way. The whole copy is one transaction on the target: it is complete or the target is left as it
-/// was. Transient cluster state (failed logins, live nodes, presence) is not copied.
+/// Copies every account, token, chat, member (with read marker), message and message change — with their
+/// ids, password hashes and token hashes — and the token signing key from one database into an empty
+/// one, SQLite or PostgreSQL either way. The whole copy is one transaction on the target: it is complete
+/// or the target is left as it was. Transient cluster state (failed logins, live nodes, presence) is not
+/// copied.
 /// </summary>
 public static class DatabaseCopy
 {
-    /// <summary>The tables in the order their foreign keys need, with the columns copied.</summary>
+    /// <summary>The tables in the order their foreign keys need, with the columns copied; the first column is
+    /// the key rows are paged by.</summary>
     public static readonly IReadOnlyList<(string Table, string[] Columns)> Tables =
     [
         ("users", ["id", "username", "username_key", "email", "first_name", "last_name", "password", "is_active", "is_staff", "date_joined", "last_login", "bio", "image"]),
         ("tokens", ["id", "hash", "kind", "user_id", "family", "label", "created", "expires", "family_expires", "revoked"]),
-        ("chats", ["id", "uri", "owner_id", "created", "last_activity"]),
-        ("members", ["id", "chat_id", "user_id", "joined"]),
-        ("messages", ["id", "chat_id", "user_id", "message", "created", "client_id"]),
+        ("chats", ["id", "uri", "owner_id", "created", "last_activity", "name"]),
+        ("members", ["id", "chat_id", "user_id", "joined", "last_read"]),
+        ("messages", ["id", "chat_id", "user_id", "message", "created", "client_id", "edited", "deleted"]),
+        ("message_changes", ["seq", "chat_id", "message_id", "kind", "at"]),
     ];
 
     private const int Page = 2000;
@@ -68,12 +71,14 @@ public static class DatabaseCopy
         counts.Add(("secrets", CopySecrets(source, target)));
         if (dialect.ResetIdentitySql is { } reset)
         {
-            foreach (var (table, _) in Tables)
+            foreach (var (table, _) in Tables.Where(t => t.Columns[0] == "id"))
             {
                 Database.Execute(target, string.Format(System.Globalization.CultureInfo.InvariantCulture, reset, table));
             }
         }
 
+        // Changes take their seq from the message id sequence: it must stay past the copied seqs too.
+        Database.Execute(target, dialect.RaiseSequenceSql);
         return counts;
     }
 
@@ -102,7 +107,7 @@ public static class DatabaseCopy
     private static long CopyTable(Database source, DbConnection target, string table, string[] columns, long total, Action<string, long, long>? progress)
     {
         var list = string.Join(", ", columns);
-        var select = $"SELECT {list} FROM {table} WHERE id > @after ORDER BY id LIMIT {Page}";
+        var select = $"SELECT {list} FROM {table} WHERE {columns[0]} > @after ORDER BY {columns[0]} LIMIT {Page}";
         var insert = $"INSERT INTO {table} ({list}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))})";
         long after = 0;
         long rows = 0;

@@ -7,9 +7,14 @@ namespace Chatire.Storage;
 /// <summary>An import into a Chatire database (SQLite or PostgreSQL), as one write: one transaction.</summary>
 public sealed class ImportTarget(Database database) : IImportTarget
 {
+    private const string MarkHistoryReadSql = "UPDATE members SET last_read = COALESCE((SELECT MAX(m.id) FROM messages m WHERE m.chat_id = members.chat_id), 0)";
+
     public Task RunAsync(Action<IImportWriter> import) => database.WriteAsync(c =>
     {
         import(new ImportWriter(c, database.Display));
+
+        // The history people already saw in Django Chatire does not come over as unread.
+        Database.Execute(c, MarkHistoryReadSql);
 
         // Users and chats keep their ids: on PostgreSQL the identities move past them.
         if (database.Dialect.ResetIdentitySql is { } reset)

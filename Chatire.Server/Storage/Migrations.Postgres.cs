@@ -96,5 +96,23 @@ public static partial class Migrations
         ALTER TABLE users ADD COLUMN image TEXT NOT NULL DEFAULT '';
         CREATE INDEX users_email ON users(lower(email))
         """,
+
+        // 3: chat names, read markers, edits and deletes (as SQLite's step 3).
+        """
+        ALTER TABLE chats ADD COLUMN name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE members ADD COLUMN last_read BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN edited TEXT COLLATE "C";
+        ALTER TABLE messages ADD COLUMN deleted BIGINT NOT NULL DEFAULT 0;
+        CREATE TABLE message_changes (
+            seq BIGINT PRIMARY KEY,
+            chat_id BIGINT NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+            message_id BIGINT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('edit', 'delete')),
+            at TEXT COLLATE "C" NOT NULL
+        );
+        CREATE INDEX message_changes_chat ON message_changes(chat_id, seq);
+        CREATE INDEX message_changes_message ON message_changes(message_id);
+        CREATE INDEX messages_unread ON messages(chat_id, id, user_id) WHERE deleted = 0
+        """,
     ];
 }

@@ -81,6 +81,24 @@ public static partial class Migrations
         ALTER TABLE users ADD COLUMN image TEXT NOT NULL DEFAULT '';
         CREATE INDEX users_email ON users(lower(email));
         """,
+
+        // 3: chat names, read markers, edits and deletes (see docs/operations.md, "Edits, deletes and read state").
+        """
+        ALTER TABLE chats ADD COLUMN name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE members ADD COLUMN last_read INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN edited TEXT;
+        ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE message_changes (
+            seq INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('edit', 'delete')),
+            at TEXT NOT NULL
+        );
+        CREATE INDEX message_changes_chat ON message_changes(chat_id, seq);
+        CREATE INDEX message_changes_message ON message_changes(message_id);
+        CREATE INDEX messages_unread ON messages(chat_id, id, user_id) WHERE deleted = 0;
+        """,
     ];
 
     public static int LatestVersion => Scripts.Count;

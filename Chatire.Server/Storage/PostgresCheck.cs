@@ -49,9 +49,12 @@ public static class PostgresCheck
                         }
                     }
 
-                    foreach (var (table, _) in DatabaseCopy.Tables)
+                    foreach (var (table, _) in DatabaseCopy.Tables.Where(t => t.Columns[0] == "id"))
                     {
-                        var max = Database.Scalar<long>(connection, $"SELECT COALESCE(MAX(id), 0) FROM {table}");
+                        // Message changes take their seq from the messages generator too.
+                        var max = Database.Scalar<long>(connection, table == "messages"
+                            ? "SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM messages), (SELECT COALESCE(MAX(seq), 0) FROM message_changes))"
+                            : $"SELECT COALESCE(MAX(id), 0) FROM {table}");
                         var next = Database.Scalar<long>(connection, $"SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {SequenceOf(connection, table)}");
                         if (next <= max)
                         {

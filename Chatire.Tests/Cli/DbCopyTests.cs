@@ -40,7 +40,7 @@ public sealed class DbCopyTests : IAsyncLifetime
             var text = new StringBuilder();
             foreach (var (table, columns) in DatabaseCopy.Tables)
             {
-                var command = Database.Command(c, $"SELECT {string.Join(", ", columns)} FROM {table} ORDER BY id");
+                var command = Database.Command(c, $"SELECT {string.Join(", ", columns)} FROM {table} ORDER BY {columns[0]}");
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
@@ -93,6 +93,12 @@ public sealed class DbCopyTests : IAsyncLifetime
                 await server.Api.PostMessageAsync(i % 2 == 0 ? room.Owner.Token : room.Member.Token, room.Uri, $"message {i} ✓", i % 3 == 0 ? $"c{i}" : null);
             }
 
+            var history = (await server.Api.GetAsync($"/api/chats/{room.Uri}/messages/", room.Owner.Token)).Body["messages"]!.AsArray();
+            await server.Api.PatchAsync($"/api/chats/{room.Uri}/", ApiClient.Json(("name", "copied")), room.Owner.Token);
+            await server.Api.PatchAsync($"/api/chats/{room.Uri}/messages/{history[0]!["id"]}/", ApiClient.Json(("message", "edited ✓")), room.Owner.Token);
+            await server.Api.DeleteAsync($"/api/chats/{room.Uri}/messages/{history[1]!["id"]}/", room.Owner.Token);
+            await server.Api.PostAsync($"/api/chats/{room.Uri}/read/", ApiClient.Json(("up_to", history[5]!["id"]!.GetValue<long>())), room.Member.Token);
+
             await server.Api.LoginAsync("alice");
         }
 
@@ -112,14 +118,18 @@ public sealed class DbCopyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Copy_IntoPostgres_ServerThenStoresNewRowsAfterTheCopiedIds()
+    public async Task Copy_IntoPostgres_ServerThenStoresNewRowsAfterTheCopiedIdsAndSeqs()
     {
         var original = Path.Combine(_directory, "original.db");
         long lastId;
         await using (var server = await TestServer.StartAsync(s => s with { DatabasePath = original, MessageRate = 0 }))
         {
             var room = await server.RoomAsync();
-            lastId = (await server.Api.PostMessageAsync(room.Owner.Token, room.Uri, "before"))["id"]!.GetValue<long>();
+            var id = (await server.Api.PostMessageAsync(room.Owner.Token, room.Uri, "before"))["id"]!.GetValue<long>();
+            await server.Api.PatchAsync($"/api/chats/{room.Uri}/messages/{id}/", ApiClient.Json(("message", "edit 1")), room.Owner.Token);
+            await server.Api.PatchAsync($"/api/chats/{room.Uri}/messages/{id}/", ApiClient.Json(("message", "edit 2")), room.Owner.Token);
+            lastId = server.Server.Database.Read(c => Database.Scalar<long>(c, "SELECT MAX(seq) FROM message_changes"));
+            Assert.True(lastId > id);
         }
 
         Assert.Equal(0, (await CliRunner.RunAsync(["db", "copy", "--from", original, "--to", _postgres])).ExitCode);

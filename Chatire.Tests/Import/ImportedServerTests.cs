@@ -115,6 +115,9 @@ public class ImportedServerTests(ImportedServer imported) : IClassFixture<Import
         Assert.True(list.Status == HttpStatusCode.OK, list.Text);
         var expected = manifest.Chats.Where(c => c.Owner == "frank" || c.Members.Contains("frank")).Select(c => c.Uri).Order();
         Assert.Equal(expected, list.Body["chats"]!.AsArray().Select(c => (string)c!["uri"]!).Order());
+
+        // The history came over as read: no chat shows old messages as unread.
+        Assert.All(list.Body["chats"]!.AsArray(), c => Assert.Equal(0, (int)c!["unread"]!));
     }
 
     private async Task AssertLogsInAsync(string username)

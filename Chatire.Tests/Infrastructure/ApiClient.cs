@@ -64,6 +64,20 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<Reply> PatchAsync(string path, object? body = null, string? token = null) => SendAsync(HttpMethod.Patch, path, body, token);
 
+    public Task<Reply> DeleteAsync(string path, string? token = null) => SendAsync(HttpMethod.Delete, path, null, token);
+
+    /// <summary>Creates a chat with a name and returns its uri.</summary>
+    public async Task<string> CreateNamedChatAsync(string token, string name)
+    {
+        var reply = await PostAsync("/api/chats/", Json(("name", name)), token);
+        if (reply.Code != 200)
+        {
+            throw new InvalidOperationException($"Creating a chat failed with {reply.Code}: {reply.Text}");
+        }
+
+        return reply.Body["uri"]!.GetValue<string>();
+    }
+
     public static JsonObject Json(params (string Name, JsonNode? Value)[] fields)
     {
         var obj = new JsonObject();

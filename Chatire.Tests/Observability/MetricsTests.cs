@@ -59,14 +59,32 @@ public sealed class MetricsTests
 
         await server.Api.GetAsync("/api/user/");
 
-        var reply = await server.Api.GetAsync("/metrics");
+        // A request is counted just after its response is written: scrape until every one is in.
+        string[] expected =
+        [
+            .. new[] { "/api/sign_up/", "/auth/jwt/refresh/", "/auth/jwt/verify/", "/auth/jwt/blacklist/", "/api/users/", "/api/users/login/" }
+                .Select(route => $"chatire_http_requests_total{{route=\"{route}\",method=\"POST\",status=\"400\"}}"),
+            "chatire_http_requests_total{route=\"/api/log_in/\",method=\"POST\",status=\"400\"} 2",
+            "chatire_http_requests_total{route=\"/api/user/\",method=\"GET\",status=\"401\"} 1",
+        ];
+        var text = await ScrapeUntilAsync(server, expected);
 
-        foreach (var route in new[] { "/api/sign_up/", "/api/log_in/", "/auth/jwt/refresh/", "/auth/jwt/verify/", "/auth/jwt/blacklist/", "/api/users/", "/api/users/login/" })
+        foreach (var line in expected)
         {
-            Assert.Contains($"chatire_http_requests_total{{route=\"{route}\",method=\"POST\",status=\"400\"}}", reply.Text);
+            Assert.Contains(line, text);
         }
+    }
 
-        Assert.Contains("chatire_http_requests_total{route=\"/api/log_in/\",method=\"POST\",status=\"400\"} 2", reply.Text);
-        Assert.Contains("chatire_http_requests_total{route=\"/api/user/\",method=\"GET\",status=\"401\"} 1", reply.Text);
+    private static async Task<string> ScrapeUntilAsync(TestServer server, string[] lines)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var text = (await server.Api.GetAsync("/metrics")).Text;
+            if (lines.All(line => text.Contains(line, StringComparison.Ordinal)) || DateTime.UtcNow > deadline)
+            {
+                return text;
+            }
+        }
     }
 }

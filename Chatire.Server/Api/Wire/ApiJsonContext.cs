@@ -27,6 +27,13 @@ namespace Chatire.Api.Wire;
 [JsonSerializable(typeof(PresenceFrame))]
 [JsonSerializable(typeof(AckFrame))]
 [JsonSerializable(typeof(ErrorFrame))]
+[JsonSerializable(typeof(EditFrame))]
+[JsonSerializable(typeof(DeleteFrame))]
+[JsonSerializable(typeof(ChatFrame))]
+[JsonSerializable(typeof(ReadFrame))]
+[JsonSerializable(typeof(ChatsFrame))]
+[JsonSerializable(typeof(RemovedFrame))]
+[JsonSerializable(typeof(ReadResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
     /// <summary>The context every response uses: text is written as it was received, only JSON's

@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using Chatire.Observability;
+using Serilog;
+
+namespace Chatire.Realtime;
+
+/// <summary>
+/// A socket's send side: a bounded queue with a single writer. There is no writer task per socket:
+/// whoever queues a frame into an idle outbox becomes its writer and sends inline until the queue is
+/// empty or a send has to wait; the send's continuation then carries on (see <see cref="PumpAsync"/>).
+/// So a broadcast costs one send call per socket and no thread wake-ups while the peers keep up. A full
+/// queue closes the socket with 1013, so a slow peer never slows anyone else. Closing is idempotent: the
+/// first close status wins, the writer sends it, and the socket is aborted if the peer does not finish
+/// the handshake within <see cref="CloseGrace"/>. Frames queued before <see cref="Open"/> wait, so the
+/// opening frames (presence, replay, the chat list) go first. Each send takes one unit from
+/// <see cref="NextUnit"/>: the place where several waiting frames can be packed into one message.
+/// </summary>
+public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string name)
+{
+    public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(10);
+
+    private readonly Queue<OutboundFrame> _queue = new();
+    private readonly int _capacity = Math.Max(1, capacity);
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _abort = new();
+    private WebSocket? _socket;
+    private int _closeRequested;
+    private WebSocketCloseStatus _closeStatus = CloseCodes.Normal;
+    private string _closeReason = "";
+    private long _sendStarted;
+    private bool _writing; // a writer owns the send side (guarded by _queue)
+    private bool _opened; // the opening frames are sent; queued frames may follow (guarded by _queue)
+    private long _skipUpTo;
+
+    public CancellationToken Aborted => _abort.Token;
+
+    public bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
+
+    /// <summary>Completes when the writer has sent the close frame or given up.</summary>
+    public Task Done => _writerDone.Task;
+
+    /// <summary>How long the current send has been stuck, or zero.</summary>
+    public TimeSpan SendingFor
+    {
+        get
+        {
+            var started = Interlocked.Read(ref _sendStarted);
+            return started == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(started);
+        }
+    }
+
+    /// <summary>Binds the outbox to its socket; Abort() aborts the socket from then on.</summary>
+    public CancellationTokenRegistration Attach(WebSocket socket)
+    {
+        _socket = socket;
+        return _abort.Token.Register(static s => ((WebSocket)s!).Abort(), socket);
+    }
+
+    /// <summary>Queues a frame without waiting; when the outbox was idle, sends it (and whatever follows)
+    /// on the calling thread until a send has to wait. A full outbox closes the socket with 1013.</summary>
+    public bool Enqueue(OutboundFrame frame)
+    {
+        lock (_queue)
+        {
+            if (IsClosing)
+            {
+                return false;
+            }
+
+            if (_queue.Count < _capacity)
+            {
+                _queue.Enqueue(frame);
+                if (_writing || !_opened)
+                {
+                    return true;
+                }
+
+                _writing = true;
+            }
+            else
+            {
+                frame = default;
+            }
+        }
+
+        if (frame.Bytes is null)
+        {
+            metrics.SlowConsumerDropped();
+            Close(CloseCodes.TryAgainLater, "Fell behind; reconnect with since.");
+            return false;
+        }
+
+        _ = PumpAsync();
+        return true;
+    }
+
+    /// <summary>Sends an opening frame directly (before <see cref="Open"/>; the caller is the only writer then).</summary>
+    public Task SendNowAsync(byte[] bytes) =>
+        Waiting(_socket!.SendAsync(new ReadOnlyMemory<byte>(bytes), WebSocketMessageType.Text, true, _abort.Token));
+
+    /// <summary>Queued timeline frames at or below <paramref name="position"/> were already sent by a replay: they are dropped.</summary>
+    public void SkipUpTo(long position) => _skipUpTo = position;
+
+    /// <summary>The opening frames are sent: queued frames flow from now on.</summary>
+    public void Open()
+    {
+        lock (_queue)
+        {
+            _opened = true;
+        }
+
+        StartWriter();
+    }
+
+    /// <summary>Asks the writer to close with <paramref name="status"/>; the first request wins.</summary>
+    public void Close(WebSocketCloseStatus status, string reason)
+    {
+        if (Interlocked.CompareExchange(ref _closeRequested, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _closeStatus = status;
+        _closeReason = TrimReason(reason);
+        StartWriter();
+        try
+        {
+            _abort.CancelAfter(CloseGrace);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Drops the connection at once (dead or stuck peer).</summary>
+    public void Abort()
+    {
+        Close(CloseCodes.GoingAway, "Peer not responding.");
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>The writer or an opening send failed: the connection is dropped.</summary>
+    public void Fail(Exception ex)
+    {
+        if (ex is not (WebSocketException or OperationCanceledException or ObjectDisposedException or IOException))
+        {
+            log.Error(ex, "WebSocket writer failed for {Socket}", name);
+        }
+
+        Abort();
+        _writerDone.TrySetResult();
+    }
+
+    public void Dispose() => _abort.Dispose();
+
+    /// <summary>Becomes the writer if the outbox is open, idle and has work (a frame or a close to send).</summary>
+    private void StartWriter()
+    {
+        lock (_queue)
+        {
+            if (!_opened || _writing || (_queue.Count == 0 && !IsClosing))
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        _ = PumpAsync();
+    }
+
+    /// <summary>The next message to send, or null when nothing is waiting (called under the lock). One frame
+    /// per message today; packing several waiting frames (protocol v2 batching) belongs here.</summary>
+    private byte[]? NextUnit()
+    {
+        while (_queue.TryDequeue(out var frame))
+        {
+            if (frame.Position == 0 || frame.Position > _skipUpTo)
+            {
+                return frame.Bytes;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The writer: sends queued frames until the outbox is empty (then gives up the role) or the socket
+    /// is closing (then sends the close frame and keeps the role for good). Runs inline on the thread that
+    /// started it while sends complete at once; a send that waits resumes it on the thread pool.
+    /// </summary>
+    private async Task PumpAsync()
+    {
+        var socket = _socket!;
+        try
+        {
+            while (true)
+            {
+                byte[]? unit;
+                lock (_queue)
+                {
+                    if (IsClosing)
+                    {
+                        break;
+                    }
+
+                    unit = NextUnit();
+                    if (unit is null)
+                    {
+                        _writing = false;
+                        return;
+                    }
+                }
+
+                // No cancellation token: the runtime's fast send path takes none. Abort() aborts the socket,
+                // which fails a waiting send just the same.
+                var send = socket.SendAsync(new ReadOnlyMemory<byte>(unit), WebSocketMessageType.Text, true, CancellationToken.None);
+                if (!send.IsCompleted)
+                {
+                    await Waiting(send).ConfigureAwait(false);
+                }
+                else
+                {
+                    send.GetAwaiter().GetResult();
+                }
+            }
+
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(_closeStatus, _closeReason, _abort.Token).ConfigureAwait(false);
+            }
+
+            _writerDone.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+        }
+    }
+
+    /// <summary>A send that could not complete at once; its start is recorded so a stuck peer can be found.</summary>
+    private async Task Waiting(ValueTask send)
+    {
+        Interlocked.Exchange(ref _sendStarted, Stopwatch.GetTimestamp());
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _sendStarted, 0);
+        }
+    }
+
+    /// <summary>A close reason fits in 123 bytes of UTF-8.</summary>
+    private static string TrimReason(string reason)
+    {
+        while (System.Text.Encoding.UTF8.GetByteCount(reason) > 120)
+        {
+            reason = reason[..^1];
+            if (reason.Length > 0 && char.IsHighSurrogate(reason[^1]))
+            {
+                reason = reason[..^1];
+            }
+        }
+
+        return reason;
+    }
+}
