@@ -7,11 +7,12 @@ using Chatire.Storage;
 
 namespace Chatire.Api;
 
-/// <summary>djoser's account endpoints: register, me, set_password.</summary>
+/// <summary>djoser's account endpoints (register, me, set_password) and the taxi app's sign-up.</summary>
 public sealed class AccountsApi(ChatireSettings settings, AccountService accounts, UserStore users, TokenService tokens, LoginService logins)
 {
     public const string PasswordMismatch = "The two password fields didn't match.";
     public const string InvalidPassword = "Invalid password.";
+    public const string PasswordsMustMatch = "Passwords must match.";
 
     /// <summary>POST /auth/users/: 201 with the new user.</summary>
     public async Task<ApiResponse> Register(RequestContext context)
@@ -38,6 +39,32 @@ public sealed class AccountsApi(ChatireSettings settings, AccountService account
 
         var user = await accounts.CreateAsync(username!, password!, email, firstName, lastName).ConfigureAwait(false);
         return ApiResponse.Json(UserDto.From(user), ApiJsonContext.Wire.UserDto, 201);
+    }
+
+    /// <summary>POST /api/sign_up/ (the taxi app): password1 and password2 must match; 201 with the taxi app's user fields.</summary>
+    public async Task<ApiResponse> TaxiSignUp(RequestContext context)
+    {
+        var body = context.Body;
+        if (!settings.RegistrationOpen)
+        {
+            throw ApiException.Forbidden("Registration is closed.");
+        }
+
+        var errors = new FieldErrors();
+        var username = body.String("username", errors, required: true);
+        var password1 = body.String("password1", errors, required: true);
+        var password2 = body.String("password2", errors, required: true);
+        var firstName = body.String("first_name", errors) ?? "";
+        var lastName = body.String("last_name", errors) ?? "";
+        errors.ThrowIfAny();
+
+        if (password1 != password2)
+        {
+            throw new ValidationException("non_field_errors", PasswordsMustMatch);
+        }
+
+        var user = await accounts.CreateAsync(username!, password1!, "", firstName, lastName, passwordField: "password1").ConfigureAwait(false);
+        return ApiResponse.Json(TaxiUserDto.From(user), ApiJsonContext.Wire.TaxiUserDto, 201);
     }
 
     /// <summary>GET, PUT, PATCH /auth/users/me/: the caller; PUT and PATCH change email and names.</summary>

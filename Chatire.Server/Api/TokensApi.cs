@@ -1,4 +1,3 @@
-using System.Net;
 using Chatire.Api.Wire;
 using Chatire.Auth;
 using Chatire.Core;
@@ -6,7 +5,8 @@ using Chatire.Http;
 
 namespace Chatire.Api;
 
-/// <summary>djoser token login/logout and the Simple JWT style create/refresh/verify/blacklist.</summary>
+/// <summary>djoser token login/logout and the Simple JWT style create/refresh/verify/blacklist
+/// (also at Simple JWT's conventional /api/token/... paths).</summary>
 public sealed class TokensApi(LoginService logins, TokenService tokens)
 {
     /// <summary>POST /auth/token/login/: 200 {"auth_token"}.</summary>
@@ -29,6 +29,15 @@ public sealed class TokensApi(LoginService logins, TokenService tokens)
     {
         var user = await LoginAsync(context).ConfigureAwait(false);
         return Pair(await tokens.CreatePairAsync(user.Id).ConfigureAwait(false));
+    }
+
+    /// <summary>POST /api/log_in/ and /api/token/ (Simple JWT's obtain-pair view, the taxi app's login):
+    /// a new family, answered {"refresh", "access"}.</summary>
+    public async Task<ApiResponse> ObtainPair(RequestContext context)
+    {
+        var user = await LoginAsync(context).ConfigureAwait(false);
+        var pair = await tokens.CreatePairAsync(user.Id).ConfigureAwait(false);
+        return ApiResponse.Json(new TokenObtainPairResponse(pair.Refresh, pair.Access), ApiJsonContext.Wire.TokenObtainPairResponse);
     }
 
     /// <summary>POST /auth/jwt/refresh/ (and the --refresh-path alias): {"refresh"} rotates, {"token"} extends.</summary>
@@ -80,12 +89,8 @@ public sealed class TokensApi(LoginService logins, TokenService tokens)
         var username = NotBlank(body, "username", errors);
         var password = NotBlank(body, "password", errors);
         errors.ThrowIfAny();
-        return await logins.LoginAsync(username!, password!, ClientAddress(context.RemoteAddress)).ConfigureAwait(false);
+        return await logins.LoginAsync(username!, password!, context.ClientAddress.ToString()).ConfigureAwait(false);
     }
-
-    /// <summary>The client address as logged and throttled: IPv4 clients on a dual-stack socket read as IPv4.</summary>
-    public static string ClientAddress(IPAddress address) =>
-        (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 
     private static string? NotBlank(RequestBody body, string field, FieldErrors errors)
     {

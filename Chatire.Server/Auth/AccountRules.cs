@@ -144,6 +144,32 @@ public static class AccountRules
         }
     }
 
+    public const int MaxBioLength = 1000;
+
+    /// <summary>Conduit's bio: 0–1000 code points.</summary>
+    public static void ValidateBio(FieldErrors errors, string bio)
+    {
+        if (CountCodePoints(bio) > MaxBioLength)
+        {
+            errors.Add("bio", $"Ensure this field has no more than {MaxBioLength} characters.");
+        }
+    }
+
+    /// <summary>Conduit's image: an absolute http(s) URL, or "" for none.</summary>
+    public static void ValidateImage(FieldErrors errors, string image)
+    {
+        if (image.Length == 0)
+        {
+            return;
+        }
+
+        if (image.Length > 2000 || image.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+            || !Uri.TryCreate(image, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+        {
+            errors.Add("image", "Enter a valid URL.");
+        }
+    }
+
     public static void ValidateEmail(FieldErrors errors, string email)
     {
         if (email.Length > 0 && !IsValidEmail(email))

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Chatire.Core;
 using Chatire.Storage;
@@ -15,27 +14,40 @@ public sealed class LoginService(UserStore users, TokenService tokens, PasswordH
 {
     public const string InvalidCredentials = "Unable to log in with provided credentials.";
 
-    // A hash no password matches, with the configured cost, so an unknown user costs one real PBKDF2 run.
-    private readonly string _dummyHash =
-        $"pbkdf2_sha256${hasher.Iterations}${Convert.ToHexString(RandomNumberGenerator.GetBytes(11))}${Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}";
+    // A hash no password matches, at the configured cost, so an unknown user costs one real bcrypt run.
+    private readonly string _dummyHash = hasher.NewDummyHash();
 
     /// <summary>The user when the credentials are right and the account active.</summary>
     /// <exception cref="ApiException">429 when throttled; 400 non_field_errors otherwise.</exception>
-    public async Task<User> LoginAsync(string username, string password, string clientAddress)
+    public Task<User> LoginAsync(string username, string password, string clientAddress) =>
+        CheckAsync(username, () => users.FindByUsername(username), password, clientAddress, InvalidCredentials);
+
+    /// <summary>Conduit's login by email. An email of no active user, or of several, is answered as a wrong
+    /// password after the same work; failures count against the username the email identifies, or else
+    /// against the lower-cased email.</summary>
+    /// <exception cref="ApiException">429 when throttled; 400 non_field_errors with <paramref name="failure"/> otherwise.</exception>
+    public Task<User> LoginByEmailAsync(string email, string password, string clientAddress, string failure)
     {
-        if (throttle.RetryAfter(username, clientAddress) is { } seconds)
+        var candidates = users.FindByEmail(email).Where(u => u.IsActive).Take(2).ToList();
+        var user = candidates.Count == 1 ? candidates[0] : null;
+        return CheckAsync(user?.Username ?? Usernames.Key(email), () => user, password, clientAddress, failure);
+    }
+
+    private async Task<User> CheckAsync(string throttleKey, Func<User?> find, string password, string clientAddress, string failure)
+    {
+        if (throttle.RetryAfter(throttleKey, clientAddress) is { } seconds)
         {
             throw ApiException.Throttled(seconds);
         }
 
-        var user = users.FindByUsername(username);
+        var user = find();
         var hash = user?.PasswordHash ?? _dummyHash;
-        var matches = await workers.RunAsync(() => PasswordHasher.Verify(password, hash)).ConfigureAwait(false);
+        var matches = await workers.RunAsync(() => hasher.Verify(password, hash)).ConfigureAwait(false);
         if (user is null || !matches || !user.IsActive)
         {
-            await throttle.RecordFailureAsync(username, clientAddress).ConfigureAwait(false);
-            log.Warning("Failed login for user {Username} from {Client}", ForLog(username), clientAddress);
-            throw new ValidationException("non_field_errors", InvalidCredentials);
+            await throttle.RecordFailureAsync(throttleKey, clientAddress).ConfigureAwait(false);
+            log.Warning("Failed login for user {Username} from {Client}", ForLog(throttleKey), clientAddress);
+            throw new ValidationException("non_field_errors", failure);
         }
 
         var now = Timestamps.ToText(clock.UtcNow);
@@ -52,7 +64,7 @@ public sealed class LoginService(UserStore users, TokenService tokens, PasswordH
 
     /// <summary>Checks the password of a known user (current_password), on the password threads.</summary>
     public Task<bool> CheckPasswordAsync(User user, string password) =>
-        workers.RunAsync(() => PasswordHasher.Verify(password, user.PasswordHash));
+        workers.RunAsync(() => hasher.Verify(password, user.PasswordHash));
 
     /// <summary>A user name as typed, made safe for one log line (no control characters, bounded).</summary>
     public static string ForLog(string username)

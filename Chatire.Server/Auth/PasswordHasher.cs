@@ -1,66 +1,70 @@
-using System.Security.Cryptography;
-using System.Text;
+using Serilog;
 
 namespace Chatire.Auth;
 
 /// <summary>
-/// PBKDF2-HMAC-SHA256 in Django's format: <c>pbkdf2_sha256$&lt;iterations&gt;$&lt;salt&gt;$&lt;base64 hash&gt;</c>,
-/// so hashes made by Django verify here and ours verify in Django.
+/// Passwords in Django's formats, so accounts move between Chatire and Django in both directions.
+/// New hashes are <c>bcrypt_sha256</c> at the configured cost; <c>pbkdf2_sha256</c> (any iteration
+/// count), <c>bcrypt_sha256</c> (any cost) and plain <c>bcrypt</c> verify. Anything else never verifies
+/// and logs one warning naming the format, never the hash.
 /// </summary>
-public sealed class PasswordHasher(int iterations)
+public sealed class PasswordHasher
 {
-    private const string Algorithm = "pbkdf2_sha256";
-    private const int HashBytes = 32;
-    private const string SaltAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private readonly ILogger _log;
 
-    public int Iterations { get; } = iterations;
-
-    public string Hash(string password) => Hash(password, NewSalt(), Iterations);
-
-    public static string Hash(string password, string salt, int iterations)
+    public PasswordHasher(int bcryptCost, ILogger log)
     {
-        var derived = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(salt), iterations, HashAlgorithmName.SHA256, HashBytes);
-        return $"{Algorithm}${iterations}${salt}${Convert.ToBase64String(derived)}";
+        ArgumentOutOfRangeException.ThrowIfLessThan(bcryptCost, DjangoBcrypt.MinCost);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bcryptCost, DjangoBcrypt.MaxCost);
+        BcryptCost = bcryptCost;
+        _log = log;
     }
 
-    /// <summary>Checks a password against a stored hash in constant time. Unknown formats never match.</summary>
-    public static bool Verify(string password, string encoded)
+    /// <summary>The bcrypt cost of new hashes (each step doubles the work).</summary>
+    public int BcryptCost { get; }
+
+    /// <summary>A new bcrypt_sha256 hash with a random salt.</summary>
+    public string Hash(string password) => DjangoBcrypt.HashSha256(password, BcryptCost);
+
+    /// <summary>A hash no password matches that costs what checking a current hash costs: the stand-in
+    /// for unknown users, so the time of an answer does not tell who exists.</summary>
+    public string NewDummyHash() => DjangoBcrypt.Unmatchable(BcryptCost);
+
+    /// <summary>Checks a password against a stored hash in constant time.</summary>
+    public bool Verify(string password, string encoded)
     {
-        var parts = encoded.Split('$');
-        if (parts.Length != 4 || parts[0] != Algorithm || !int.TryParse(parts[1], out var iterations) || iterations < 1)
+        if (encoded.StartsWith('!'))
         {
+            // Django's unusable password (set_unusable_password): a known way of saying "no password".
             return false;
         }
 
-        byte[] expected;
-        try
+        var separator = encoded.IndexOf('$');
+        var algorithm = separator > 0 ? encoded[..separator] : "";
+        var result = algorithm switch
         {
-            expected = Convert.FromBase64String(parts[3]);
-        }
-        catch (FormatException)
+            Pbkdf2Sha256.Algorithm => Pbkdf2Sha256.Verify(password, encoded),
+            DjangoBcrypt.Sha256Algorithm => DjangoBcrypt.Verify(DjangoBcrypt.PreHash(password), encoded[(separator + 1)..]),
+            DjangoBcrypt.PlainAlgorithm => DjangoBcrypt.Verify(password, encoded[(separator + 1)..]),
+            _ => Unknown(algorithm),
+        };
+        if (result is null)
         {
-            return false;
+            _log.Warning("A stored {Format} password hash is malformed; it never verifies", algorithm);
         }
 
-        if (expected.Length == 0)
-        {
-            return false;
-        }
-
-        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(parts[2]), iterations, HashAlgorithmName.SHA256, expected.Length);
-        return CryptographicOperations.FixedTimeEquals(actual, expected);
+        return result == true;
     }
 
-    /// <summary>True when the hash was made with fewer iterations (or another format) than configured.</summary>
-    public bool NeedsUpgrade(string encoded)
-    {
-        var parts = encoded.Split('$');
-        return parts.Length != 4 || parts[0] != Algorithm || !int.TryParse(parts[1], out var iterations) || iterations < Iterations;
-    }
+    /// <summary>True for every hash that is not bcrypt_sha256 at the configured cost: a successful login re-hashes it.</summary>
+    public bool NeedsUpgrade(string encoded) => DjangoBcrypt.Sha256Cost(encoded) != BcryptCost;
 
-    private static string NewSalt()
+    private bool? Unknown(string algorithm)
     {
-        // Django uses 22 characters from this alphabet (about 128 bits).
-        return RandomNumberGenerator.GetString(SaltAlphabet, 22);
+        var format = algorithm.Length is > 0 and <= 32 && algorithm.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            ? algorithm
+            : "(no algorithm name)";
+        _log.Warning("A stored password hash has the unknown format {Format}; it never verifies", format);
+        return false;
     }
 }

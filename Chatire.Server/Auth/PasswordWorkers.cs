@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Chatire.Auth;
 
 /// <summary>
-/// Runs password hashing (PBKDF2) on a few dedicated threads, off the thread pool that serves requests,
+/// Runs password hashing (bcrypt) on a few dedicated threads, off the thread pool that serves requests,
 /// so a flood of logins queues here instead of starving every other request. One thread fewer than the
 /// processors (at least one) keeps a core free for the rest of the server.
 /// </summary>

@@ -7,16 +7,24 @@ using Chatire.Storage;
 namespace Chatire.Auth;
 
 /// <summary>
-/// Issues, checks, rotates and revokes opaque tokens. Checked tokens are cached briefly so most
-/// requests do not touch the database; every revocation made through this service clears the cache,
-/// so it takes effect on the very next request. Changes made by another process (the CLI) take
-/// effect within <see cref="CacheLifetime"/>.
+/// Issues, checks, rotates and revokes tokens: opaque auth_tokens, and JWT-shaped access and refresh
+/// tokens signed with the database's secret. The token table alone decides validity; a JWT-shaped
+/// token's signature is checked first, so a forged payload is refused before any lookup. Checked
+/// tokens are cached briefly so most requests do not touch the database; every revocation made
+/// through this service clears the cache, so it takes effect on the very next request. Changes made
+/// by another process (the CLI, a key rotation) take effect within <see cref="CacheLifetime"/>.
 /// </summary>
 public sealed class TokenService(Database database, TokenStore tokens, UserStore users, ChatireSettings settings, IClock clock)
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(1);
 
+    /// <summary>Longer than any token this server issues (a JWT with 150-character names, every one escaped).</summary>
+    public const int MaxTokenLength = 8192;
+
     private readonly ExpiringCache<string, CachedToken> _cache = new(CacheLifetime, clock);
+
+    // The signing key as last read; re-read after CacheLifetime so a rotation by the CLI is seen.
+    private readonly ExpiringCache<string, byte[]?> _key = new(CacheLifetime, clock, capacity: 1);
     private ISessionEvents _events = NoSessionEvents.Instance;
 
     public void Subscribe(ISessionEvents events) => _events = events;
@@ -47,19 +55,82 @@ public sealed class TokenService(Database database, TokenStore tokens, UserStore
     }
 
     /// <summary>Starts a new family with an access and a refresh token (jwt/create).</summary>
-    public Task<Pair> CreatePairAsync(long userId)
+    public async Task<Pair> CreatePairAsync(long userId)
     {
         var now = Now;
-        return database.WriteAsync(c => InsertPair(c, userId, NewFamily(), now, now + settings.RefreshLifetime));
+        var pair = await database.WriteAsync(c => InsertPair(c, userId, NewFamily(), now, now + settings.RefreshLifetime)).ConfigureAwait(false);
+        return pair ?? throw ApiException.TokenNotValid("User not found");
     }
 
-    private Pair InsertPair(System.Data.Common.DbConnection c, long userId, string family, DateTimeOffset now, DateTimeOffset familyExpires)
+    /// <summary>Signs and stores an access and a refresh token carrying the user's current names. The key is
+    /// read in the same transaction, so a pair is either revoked by a concurrent rotation or signed with the new key.</summary>
+    private Pair? InsertPair(System.Data.Common.DbConnection c, long userId, string family, DateTimeOffset now, DateTimeOffset familyExpires)
     {
-        var access = NewValue();
-        var refresh = NewValue();
-        TokenStore.Insert(c, HashOf(access), TokenKind.Access, userId, family, null, now, Min(now + settings.AccessLifetime, familyExpires), familyExpires);
-        TokenStore.Insert(c, HashOf(refresh), TokenKind.Refresh, userId, family, null, now, Min(now + settings.RefreshLifetime, familyExpires), familyExpires);
+        if (UserStore.FindById(c, userId) is not { } user)
+        {
+            return null;
+        }
+
+        var key = RememberKey(SecretStore.FindOrCreate(c, SecretStore.TokenSigningKey, JwtCodec.NewKey(), now));
+        var accessExpires = Min(now + settings.AccessLifetime, familyExpires);
+        var refreshExpires = Min(now + settings.RefreshLifetime, familyExpires);
+        var access = JwtCodec.Encode(TokenKind.Access, user, now, accessExpires, key);
+        var refresh = JwtCodec.Encode(TokenKind.Refresh, user, now, refreshExpires, key);
+        TokenStore.Insert(c, HashOf(access), TokenKind.Access, userId, family, null, now, accessExpires, familyExpires);
+        TokenStore.Insert(c, HashOf(refresh), TokenKind.Refresh, userId, family, null, now, refreshExpires, familyExpires);
         return new Pair(access, refresh);
+    }
+
+    /// <summary>Creates the signing secret when the database has none yet (the server's first start).</summary>
+    public Task EnsureSigningKeyAsync() =>
+        database.WriteAsync(c => RememberKey(SecretStore.FindOrCreate(c, SecretStore.TokenSigningKey, JwtCodec.NewKey(), Now)));
+
+    /// <summary>Replaces the signing secret and revokes every access and refresh token (chatire token rotate-key);
+    /// their sockets close at the next housekeeping tick. auth_tokens are not signed and stay valid.</summary>
+    /// <returns>How many tokens were revoked.</returns>
+    public async Task<int> RotateSigningKeyAsync()
+    {
+        var now = Now;
+        var revoked = await database.WriteAsync(c =>
+        {
+            SecretStore.Replace(c, SecretStore.TokenSigningKey, JwtCodec.NewKey(), now);
+            return TokenStore.RevokeAccessAndRefresh(c, now);
+        }).ConfigureAwait(false);
+        _key.Clear();
+        _cache.Clear();
+        return revoked;
+    }
+
+    private byte[] RememberKey(string stored)
+    {
+        var key = Convert.FromBase64String(stored);
+        _key.Set("", key);
+        return key;
+    }
+
+    /// <exception cref="ApiException">401 token_not_valid when a JWT-shaped token's signature is not ours.</exception>
+    private void CheckSignature(string token)
+    {
+        if (token.Length is 0 or > MaxTokenLength)
+        {
+            throw ApiException.TokenNotValid();
+        }
+
+        if (!JwtCodec.IsJwtShaped(token))
+        {
+            return; // An opaque token: an auth_token, or an access or refresh token issued before tokens were signed.
+        }
+
+        if (!_key.TryGet("", out var key))
+        {
+            key = database.Read(c => SecretStore.Find(c, SecretStore.TokenSigningKey)) is { } stored ? Convert.FromBase64String(stored) : null;
+            _key.Set("", key);
+        }
+
+        if (key is null || !JwtCodec.HasValidSignature(token, key))
+        {
+            throw ApiException.TokenNotValid();
+        }
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
@@ -82,11 +153,7 @@ public sealed class TokenService(Database database, TokenStore tokens, UserStore
 
     private (TokenRecord Record, User User) Lookup(string token)
     {
-        if (token.Length is 0 or > 512)
-        {
-            throw ApiException.TokenNotValid();
-        }
-
+        CheckSignature(token);
         var hash = HashOf(token);
         var key = Convert.ToHexString(hash);
         var now = clock.UtcNow;
@@ -113,6 +180,7 @@ public sealed class TokenService(Database database, TokenStore tokens, UserStore
     /// <summary>Rotates a refresh token. A revoked refresh token presented again revokes its whole family.</summary>
     public async Task<Pair> RefreshAsync(string refreshToken)
     {
+        CheckSignature(refreshToken);
         var hash = HashOf(refreshToken);
         var now = Now;
         var (pair, reused, record) = await database.WriteAsync(c =>
@@ -166,7 +234,8 @@ public sealed class TokenService(Database database, TokenStore tokens, UserStore
             throw ApiException.TokenNotValid();
         }
 
-        return await database.WriteAsync(c => InsertPair(c, principal.User.Id, principal.Token.Family, now, familyExpires)).ConfigureAwait(false);
+        var pair = await database.WriteAsync(c => InsertPair(c, principal.User.Id, principal.Token.Family, now, familyExpires)).ConfigureAwait(false);
+        return pair ?? throw ApiException.TokenNotValid("User not found");
     }
 
     /// <summary>Revokes the presented token, and its family if it has one (token/logout).</summary>
@@ -195,6 +264,7 @@ public sealed class TokenService(Database database, TokenStore tokens, UserStore
     /// <summary>Revokes the family of a refresh token (jwt/blacklist). The token must be a valid refresh token.</summary>
     public async Task BlacklistAsync(string refreshToken)
     {
+        CheckSignature(refreshToken);
         var hash = HashOf(refreshToken);
         var now = Now;
         var record = await database.WriteAsync(c =>

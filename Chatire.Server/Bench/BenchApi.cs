@@ -190,7 +190,7 @@ public sealed class BenchApi : IDisposable
             body = body[..300];
         }
 
-        throw new BenchException($"{what} failed: {(int)response.StatusCode} {Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(body))}");
+        throw new BenchException($"{what} failed: {(int)response.StatusCode} {Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(body))}", (int)response.StatusCode);
     }
 
     public void Dispose() => _http.Dispose();

@@ -10,7 +10,19 @@ public sealed class ProgressBar : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop = Task.CompletedTask;
 
+    /// <summary>A bar that fills over <paramref name="duration"/>.</summary>
     public ProgressBar(TextWriter? writer, string label, TimeSpan duration, Func<string> status)
+        : this(writer, label, elapsed => duration <= TimeSpan.Zero ? 1 : elapsed / duration, status)
+    {
+    }
+
+    /// <summary>A bar that shows the share of the work done <paramref name="fraction"/> reports (0 to 1).</summary>
+    public ProgressBar(TextWriter? writer, string label, Func<double> fraction, Func<string> status)
+        : this(writer, label, _ => fraction(), status)
+    {
+    }
+
+    private ProgressBar(TextWriter? writer, string label, Func<TimeSpan, double> progress, Func<string> status)
     {
         _writer = writer;
         if (writer is null)
@@ -26,7 +38,7 @@ public sealed class ProgressBar : IAsyncDisposable
             {
                 while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
                 {
-                    var fraction = duration <= TimeSpan.Zero ? 1 : Math.Min(1, started.Elapsed / duration);
+                    var fraction = Math.Clamp(progress(started.Elapsed), 0, 1);
                     var filled = (int)(fraction * 24);
                     var line = $"\r{label} [{new string('#', filled)}{new string('.', 24 - filled)}] {started.Elapsed.TotalSeconds,5:0.0}s  {status()}";
                     await writer.WriteAsync(line.PadRight(100)[..Math.Max(100, line.Length)]).ConfigureAwait(false);

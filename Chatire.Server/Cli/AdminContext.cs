@@ -21,7 +21,7 @@ public sealed class AdminContext : IAsyncDisposable
             Tokens.Subscribe(new ClusterSessionNotifier(postgres));
         }
 
-        Accounts = new AccountService(Users, Tokens, new PasswordHasher(settings.Pbkdf2Iterations), SystemClock.Instance);
+        Accounts = new AccountService(Users, Tokens, new PasswordHasher(settings.BcryptCost, Serilog.Core.Logger.None), SystemClock.Instance);
     }
 
     public ChatireSettings Settings { get; }
@@ -30,15 +30,27 @@ public sealed class AdminContext : IAsyncDisposable
     public TokenService Tokens { get; }
     public AccountService Accounts { get; }
 
-    /// <summary>The settings flags admin commands take.</summary>
-    public static readonly SettingDefinition[] Flags = [SettingNames.Db, SettingNames.Pbkdf2Iterations];
-
-    public static AdminContext Open(SettingOptions options, ParseResult parseResult, CliConsole console)
+    /// <summary>Opens the database of the settings. Only <paramref name="createIfMissing"/> commands
+    /// (<c>user create</c>) make a new one, and say so; the others refuse a missing file, so a typo in
+    /// --db does not leave an empty database behind.</summary>
+    public static AdminContext Open(SettingOptions options, ParseResult parseResult, CliConsole console, bool createIfMissing = false)
     {
         var (_, settings) = options.Resolve(parseResult, console);
+        var created = !DatabaseFile.Exists(settings.DatabasePath);
+        if (created && !createIfMissing)
+        {
+            throw new CliException(DatabaseFile.Missing(settings.DatabasePath));
+        }
+
         try
         {
-            return new AdminContext(settings, Database.Open(settings.DatabasePath, settings.Synchronous));
+            var context = new AdminContext(settings, Database.Open(settings.DatabasePath, settings.Synchronous));
+            if (created)
+            {
+                console.Error.WriteLine($"Created new database {settings.DatabasePath}.");
+            }
+
+            return context;
         }
         catch (DatabaseException ex)
         {

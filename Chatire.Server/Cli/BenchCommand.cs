@@ -14,8 +14,11 @@ public static class BenchCommand
             Measure a running Chatire server (or the comparison peer) with a load generator that uses
             only the public API. It registers its own users and creates its own chats (registration
             must be open), runs one scenario and prints a summary table (--json: one JSON object).
-            A live progress bar is shown on a terminal. The exit code is 1 when a message was lost or
-            duplicated, a socket was closed early or a request failed.
+            A live progress bar is shown on a terminal. The exit code is 1 when a message was lost (stored
+            and not delivered) or duplicated, a socket was closed early or a request failed. Posts the
+            server refuses as over its rate limit were never stored: they are reported as refused, and
+            when that happens during setup or the first second the run stops with exit code 2 (start the
+            server with --message-rate 0 for a throughput run).
 
             Scenarios:
               fanout       R chats x S subscribers, P publishers posting over WebSocket (or --via http),
@@ -25,13 +28,13 @@ public static class BenchCommand
                            server's resident memory per socket.
               http         Keep-alive HTTP load on history reads and message posts: requests/s, latency.
               logins       Sign-ins (POST /auth/jwt/create/) under concurrency: logins/s and latency
-                           (bound by PBKDF2, by design).
+                           (bound by bcrypt, by design).
               reconnect    Subscribers drop and resume with ?since= while messages flow: time to catch
                            up, lost and duplicated deliveries.
 
             For scale (a server holds at most --max-connections sockets and posts are limited per
-            user by --message-rate/--message-burst), run the server under test with e.g.
-              chatire serve --log-level warning --message-rate 1000000 --message-burst 1000000 --max-connections 20000
+            user by --message-rate, 10/s by default), run the server under test with e.g.
+              chatire serve --log-level warning --message-rate 0 --max-connections 20000
 
             Examples:
               chatire bench fanout
@@ -162,7 +165,7 @@ public static class BenchCommand
         var common = new CommonOptions("5s");
         var command = new Command("logins", """
             Sign-ins under concurrency (POST /auth/jwt/create/ with the right password). Each one
-            costs a PBKDF2 hash at the server's --pbkdf2-iterations, so this measures that cost by
+            costs a bcrypt hash at the server's --bcrypt-cost, so this measures that cost by
             design. Reports logins/s and latency; failures count as errors.
 
             Examples:
@@ -300,7 +303,7 @@ public static class BenchCommand
             }
             catch (BenchException ex)
             {
-                throw new CliException(ex.Message, ExitCodes.Failure);
+                throw new CliException(ex.Message, ex.ServerSettings ? ExitCodes.Usage : ExitCodes.Failure);
             }
 
             await console.Out.WriteAsync(json ? result.ToJson() + "\n" : result.ToTable()).ConfigureAwait(false);

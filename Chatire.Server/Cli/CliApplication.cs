@@ -38,9 +38,9 @@ public static class CliApplication
 
         if (parseResult.Errors.Count > 0)
         {
-            foreach (var error in parseResult.Errors)
+            foreach (var message in ParseErrors.Describe(parseResult))
             {
-                await console.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
+                await console.Error.WriteLineAsync(message).ConfigureAwait(false);
             }
 
             await console.Error.WriteLineAsync("Run 'chatire --help' (or the command with --help) for usage.").ConfigureAwait(false);

@@ -18,7 +18,7 @@ public static class ConfigCommand
               chatire config print
               chatire config print --config /etc/chatire/appsettings.json --port 9100
             """);
-        var settings = SettingOptions.AddTo(print, SettingNames.All);
+        var settings = SettingOptions.AddTo(print, CommandSettings.Server);
         print.SetAction(async (parseResult, _) =>
         {
             var (values, _) = settings.Resolve(parseResult, console);

@@ -10,17 +10,20 @@ public static class DbCommand
     public static Command Create(CliConsole console)
     {
         var db = new Command("db", """
-            Back up, check and copy the database (backup and check are safe while the server is running).
+            Back up, check and copy the database (backup and check are safe while the server is running),
+            or fill a new one from a Django Chatire database.
 
             Examples:
               chatire db backup /var/backups/chatire-$(date +%F).db
               chatire db check
               chatire db check --db /var/backups/chatire-2026-11-22.db
+              chatire db import-django /srv/chatire/db.sqlite3 --db chatire.db
               chatire db copy --from chatire.db --to postgres://chatire@db.internal/chatire
             """);
         db.Subcommands.Add(BackupCommand(console));
         db.Subcommands.Add(CheckCommand(console));
         db.Subcommands.Add(CopyCommand(console));
+        db.Subcommands.Add(ImportDjangoCommand.Create(console));
         return db;
     }
 
@@ -37,13 +40,18 @@ public static class DbCommand
               chatire db backup /var/backups/chatire.db --force
               chatire db backup backup.db --db /var/lib/chatire/chatire.db
             """) { file, force };
-        var settings = SettingOptions.AddTo(command, [SettingNames.Db]);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Data);
         command.SetAction(async (parseResult, _) =>
         {
             var (_, resolved) = settings.Resolve(parseResult, console);
             if (Core.DatabaseLocation.LooksLikeUrl(resolved.DatabasePath))
             {
                 throw new CliException("db backup copies SQLite files; for PostgreSQL use pg_dump (for example pg_dump --format=custom --file=chatire.dump DATABASE-URL).");
+            }
+
+            if (!DatabaseFile.Exists(resolved.DatabasePath))
+            {
+                throw new CliException(DatabaseFile.Missing(resolved.DatabasePath));
             }
 
             var destination = Path.GetFullPath(parseResult.GetValue(file)!);
@@ -74,7 +82,7 @@ public static class DbCommand
               chatire db check
               chatire db check --db /var/backups/chatire.db
             """);
-        var settings = SettingOptions.AddTo(command, [SettingNames.Db]);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Data);
         command.SetAction(async (parseResult, _) =>
         {
             var (_, resolved) = settings.Resolve(parseResult, console);

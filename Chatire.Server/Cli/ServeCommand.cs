@@ -21,7 +21,7 @@ public static class ServeCommand
               chatire serve --ws-port 8081 --ws-anonymous --refresh-path /this/is/hard/to/find/
               CHATIRE_DB=/var/lib/chatire/chatire.db chatire serve --log-format json
             """);
-        var settings = SettingOptions.AddTo(command, SettingNames.All);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Server);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (_, resolved) = settings.Resolve(parseResult, console);

@@ -35,6 +35,14 @@ public sealed class SettingOptions
             result._options[definition] = option;
         }
 
+        // A removed flag still parses where its replacement is taken, so the loader can say what replaced it.
+        foreach (var retired in SettingNames.Retired.Where(r => result._options.ContainsKey(r.ReplacedBy)))
+        {
+            var option = new Option<string?>(retired.Setting.Flag) { Description = retired.Setting.Description, Hidden = true };
+            command.Options.Add(option);
+            result._options[retired.Setting] = option;
+        }
+
         return result;
     }
 

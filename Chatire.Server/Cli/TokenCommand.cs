@@ -12,17 +12,20 @@ public static class TokenCommand
     {
         var token = new Command("token", """
             Create, list and revoke auth tokens (for bots and scripts). Tokens are stored hashed:
-            a token is shown once, when it is created.
+            a token is shown once, when it is created. rotate-key replaces the secret access and
+            refresh tokens are signed with, which ends every one of them.
 
             Examples:
               chatire token create alice --lifetime 30d --label deploy-bot
               chatire token list --user alice
               chatire token revoke 12
               chatire token revoke --user alice
+              chatire token rotate-key
             """);
         token.Subcommands.Add(CreateCommand(console));
         token.Subcommands.Add(ListCommand(console));
         token.Subcommands.Add(RevokeCommand(console));
+        token.Subcommands.Add(RotateKeyCommand(console));
         return token;
     }
 
@@ -32,7 +35,7 @@ public static class TokenCommand
         var lifetime = new Option<string?>("--lifetime") { Description = "How long the token lives, e.g. 12h or 30d [default: --token-lifetime].", HelpName = "DURATION" };
         var label = new Option<string?>("--label") { Description = "A note to recognise the token by in 'token list'." };
         var command = new Command("create", "Create an auth token and print it once.\n\nExamples:\n  chatire token create alice --lifetime 30d --label deploy-bot") { user, lifetime, label };
-        var settings = SettingOptions.AddTo(command, [SettingNames.Db, SettingNames.TokenLifetime]);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Tokens);
         command.SetAction(async (parseResult, _) =>
         {
             TimeSpan? life = null;
@@ -40,7 +43,7 @@ public static class TokenCommand
             {
                 if (!SettingParsers.TryParseDuration(text, out var parsed) || parsed < TimeSpan.FromSeconds(1))
                 {
-                    throw new CliException($"--lifetime must be a duration such as 12h or 30d, not \"{text}\".", ExitCodes.Usage);
+                    throw new CliException($"--lifetime must be {SettingParsers.DurationForms}; not \"{text}\".", ExitCodes.Usage);
                 }
 
                 life = parsed;
@@ -61,7 +64,7 @@ public static class TokenCommand
         var user = new Option<string?>("--user") { Description = "Only this user's tokens." };
         var all = new Option<bool>("--all") { Description = "Include revoked and expired tokens." };
         var command = new Command("list", "List tokens (ids, kinds, labels, expiry; never the tokens themselves).\n\nExamples:\n  chatire token list --user alice") { user, all };
-        var settings = SettingOptions.AddTo(command, [SettingNames.Db]);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Data);
         command.SetAction(async (parseResult, _) =>
         {
             await using var context = AdminContext.Open(settings, parseResult, console);
@@ -87,12 +90,34 @@ public static class TokenCommand
         return command;
     }
 
+    private static Command RotateKeyCommand(CliConsole console)
+    {
+        var command = new Command("rotate-key", """
+            Replace the secret that signs access and refresh tokens. Every access and refresh token ends
+            (clients log in again; sockets opened with them close with 4401 within about two seconds,
+            also on a running server). auth_tokens are not signed and keep working.
+
+            Examples:
+              chatire token rotate-key
+              chatire token rotate-key --db /var/lib/chatire/chatire.db
+            """);
+        var settings = SettingOptions.AddTo(command, [SettingNames.Db]);
+        command.SetAction(async (parseResult, _) =>
+        {
+            await using var context = AdminContext.Open(settings, parseResult, console);
+            var revoked = await context.Tokens.RotateSigningKeyAsync().ConfigureAwait(false);
+            await console.Out.WriteLineAsync($"Replaced the token signing key; revoked {revoked} access and refresh token(s).").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
     private static Command RevokeCommand(CliConsole console)
     {
         var id = new Argument<long?>("id") { Description = "The token id (from 'token list').", Arity = ArgumentArity.ZeroOrOne };
         var user = new Option<string?>("--user") { Description = "Revoke every token of this user instead." };
         var command = new Command("revoke", "Revoke one token, or all of a user's.\n\nExamples:\n  chatire token revoke 12\n  chatire token revoke --user alice") { id, user };
-        var settings = SettingOptions.AddTo(command, [SettingNames.Db]);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Data);
         command.SetAction(async (parseResult, _) =>
         {
             var tokenId = parseResult.GetValue(id);

@@ -47,10 +47,10 @@ public static class UserCommand
               chatire user create alice --email alice@example.com
               printf '%s\n' "$PASSWORD" | chatire user create bob --password-stdin --ignore-exists
             """) { name, email, first, last, staff, stdin, ignoreExists };
-        var settings = SettingOptions.AddTo(command, AdminContext.Flags);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Passwords);
         command.SetAction(async (parseResult, _) =>
         {
-            await using var context = AdminContext.Open(settings, parseResult, console);
+            await using var context = AdminContext.Open(settings, parseResult, console, createIfMissing: true);
             var username = parseResult.GetValue(name)!;
             if (parseResult.GetValue(ignoreExists) && context.Users.FindByUsername(username) is not null)
             {
@@ -78,7 +78,7 @@ public static class UserCommand
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
         var command = new Command("list", "List accounts.\n\nExamples:\n  chatire user list\n  chatire user list --json") { json };
-        var settings = SettingOptions.AddTo(command, AdminContext.Flags);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Data);
         command.SetAction(async (parseResult, _) =>
         {
             await using var context = AdminContext.Open(settings, parseResult, console);
@@ -113,7 +113,7 @@ public static class UserCommand
               chatire user set-password alice
               printf '%s\n' "$PASSWORD" | chatire user set-password alice --password-stdin
             """) { name, stdin };
-        var settings = SettingOptions.AddTo(command, AdminContext.Flags);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Passwords);
         command.SetAction(async (parseResult, _) =>
         {
             await using var context = AdminContext.Open(settings, parseResult, console);
@@ -139,7 +139,7 @@ public static class UserCommand
     {
         var name = NameArgument();
         var command = new Command(verb, $"{description}\n\nExamples:\n  chatire user {verb} bob") { name };
-        var settings = SettingOptions.AddTo(command, AdminContext.Flags);
+        var settings = SettingOptions.AddTo(command, CommandSettings.Data);
         command.SetAction(async (parseResult, _) =>
         {
             await using var context = AdminContext.Open(settings, parseResult, console);

@@ -28,9 +28,11 @@ public sealed record ChatireSettings
     public int LoginLimitUserAddress { get; init; } = 10;
     public int LoginLimitAddress { get; init; } = 50;
     public int LoginLimitUser { get; init; } = 100;
+    /// <summary>Proxies whose X-Forwarded-For is believed; empty means the peer is always the client.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
     /// <summary>"FULL" or "NORMAL": SQLite's synchronous level.</summary>
     public string Synchronous { get; init; } = "FULL";
-    public int Pbkdf2Iterations { get; init; } = 600_000;
+    public int BcryptCost { get; init; } = 10;
     public string LogLevel { get; init; } = "information";
     public string LogFormat { get; init; } = "text";
     public string? LogFile { get; init; }

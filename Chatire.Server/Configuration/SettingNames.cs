@@ -28,8 +28,9 @@ public static class SettingNames
     public static readonly SettingDefinition LoginLimitUserAddress = new("login-limit-user-address", "10", "Failed logins allowed per username and client address within the window.");
     public static readonly SettingDefinition LoginLimitAddress = new("login-limit-address", "50", "Failed logins allowed per client address within the window.");
     public static readonly SettingDefinition LoginLimitUser = new("login-limit-user", "100", "Failed logins allowed per username within the window.");
+    public static readonly SettingDefinition TrustedProxies = new("trusted-proxies", "", "Comma-separated addresses or CIDR ranges (IPv4 or IPv6) of reverse proxies whose X-Forwarded-For names the client, e.g. 10.0.0.0/8,::1.");
     public static readonly SettingDefinition Durability = new("durability", "full", "full: a commit survives power loss (fsync per group commit); normal: it survives crashes of the process only, for more write throughput.");
-    public static readonly SettingDefinition Pbkdf2Iterations = new("pbkdf2-iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new password hashes.");
+    public static readonly SettingDefinition BcryptCost = new("bcrypt-cost", "10", "bcrypt cost of new password hashes, 4 to 31; each step doubles the time a login takes (10: about 80 ms of CPU).");
     public static readonly SettingDefinition LogLevel = new("log-level", "information", "verbose, debug, information, warning, error or fatal.");
     public static readonly SettingDefinition LogFormat = new("log-format", "text", "text (for people) or json (one JSON object per line).");
     public static readonly SettingDefinition LogFile = new("log-file", "", "Also write the log to this file.");
@@ -39,7 +40,15 @@ public static class SettingNames
     [
         Host, Port, Db, CorsOrigins, Registration, TokenLifetime, AccessLifetime, RefreshLifetime, RefreshPath,
         HideDefaultRefresh, WsPort, WsAnonymous, PingInterval, MaxBody, MaxFrame, MaxConnections, MaxSocketsPerUser,
-        SocketQueue, MessageRate, MessageBurst, LoginWindow, LoginLimitUserAddress, LoginLimitAddress, LoginLimitUser,
-        Durability, Pbkdf2Iterations, LogLevel, LogFormat, LogFile, NoWeb,
+        SocketQueue, MessageRate, MessageBurst, LoginWindow, LoginLimitUserAddress, LoginLimitAddress, LoginLimitUser, TrustedProxies,
+        Durability, BcryptCost, LogLevel, LogFormat, LogFile, NoWeb,
+    ];
+
+    /// <summary>Settings that no longer exist: given as a flag, a variable or a file key, each stops the
+    /// command with a sentence naming what replaced it.</summary>
+    public static IReadOnlyList<RetiredSetting> Retired { get; } =
+    [
+        new(new("pbkdf2-iterations", "", "Replaced by --bcrypt-cost."), BcryptCost,
+            "new passwords are hashed with bcrypt; PBKDF2 hashes already stored still verify and are re-hashed at the next login"),
     ];
 }

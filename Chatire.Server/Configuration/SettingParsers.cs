@@ -3,66 +3,64 @@ using System.Text.RegularExpressions;
 
 namespace Chatire.Configuration;
 
-/// <summary>Parsers for the value forms settings use: durations (90s, 15m, 24h, 30d), sizes (64KiB),
-/// whole numbers and switches.</summary>
+/// <summary>Parsers for the value forms settings use, exactly as the README lists them: durations
+/// are a whole number and one of the units ms, s, m, h, d (500ms, 90s, 15m, 24h, 30d); sizes are a
+/// whole number and one of B, KiB, MiB (256B, 64KiB, 1MiB). Anything else (a bare number, 1w, 64kb,
+/// 1.5h) is refused rather than guessed at.</summary>
 public static partial class SettingParsers
 {
-    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$", RegexOptions.IgnoreCase)]
+    public const string DurationForms = "a whole number with ms, s, m, h or d, such as 90s, 15m, 24h or 30d";
+    public const string SizeForms = "a whole number with B, KiB or MiB, such as 64KiB or 1MiB";
+
+    [GeneratedRegex(@"^(\d{1,12})(ms|s|m|h|d)$")]
     private static partial Regex DurationPattern();
 
-    [GeneratedRegex(@"^\s*(\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(\d{1,12})(B|KiB|MiB)$")]
     private static partial Regex SizePattern();
 
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = default;
-        var match = DurationPattern().Match(text);
+        var match = DurationPattern().Match(text.Trim());
         if (!match.Success)
-        {
-            return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);
-        }
-
-        var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var unit = match.Groups[2].Success ? match.Groups[2].Value.ToLowerInvariant() : "s";
-        var seconds = unit switch
-        {
-            "ms" => amount / 1000,
-            "s" => amount,
-            "m" => amount * 60,
-            "h" => amount * 3600,
-            "d" => amount * 86400,
-            _ => amount * 7 * 86400,
-        };
-        if (seconds > TimeSpan.MaxValue.TotalSeconds / 2)
         {
             return false;
         }
 
-        duration = TimeSpan.FromSeconds(seconds);
+        var amount = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var milliseconds = match.Groups[2].Value switch
+        {
+            "ms" => 1L,
+            "s" => 1000L,
+            "m" => 60_000L,
+            "h" => 3_600_000L,
+            _ => 86_400_000L,
+        };
+        if (amount > TimeSpan.MaxValue.TotalMilliseconds / 2 / milliseconds)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromMilliseconds(amount * milliseconds);
         return true;
     }
 
     public static bool TryParseSize(string text, out long bytes)
     {
         bytes = 0;
-        var match = SizePattern().Match(text);
-        if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        var match = SizePattern().Match(text.Trim());
+        if (!match.Success)
         {
             return false;
         }
 
-        var multiplier = (match.Groups[2].Success ? match.Groups[2].Value.ToLowerInvariant() : "b") switch
+        var amount = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var multiplier = match.Groups[2].Value switch
         {
-            "b" => 1L,
-            "k" or "kb" or "kib" => 1024L,
-            "m" or "mb" or "mib" => 1024L * 1024,
-            _ => 1024L * 1024 * 1024,
+            "B" => 1L,
+            "KiB" => 1024L,
+            _ => 1024L * 1024,
         };
-        if (amount > long.MaxValue / multiplier)
-        {
-            return false;
-        }
-
         bytes = amount * multiplier;
         return true;
     }

@@ -39,8 +39,22 @@ public static class SettingsLoader
             }
         }
 
+        foreach (var retired in SettingNames.Retired)
+        {
+            if (environment(retired.Setting.EnvironmentVariable) is not null)
+            {
+                errors.Add(retired.Refusal(retired.Setting.EnvironmentVariable));
+            }
+        }
+
         foreach (var (definition, value) in flags)
         {
+            if (SettingNames.Retired.FirstOrDefault(r => r.Setting == definition) is { } retired)
+            {
+                errors.Add(retired.Refusal(definition.Flag));
+                continue;
+            }
+
             values.Set(definition, value, SettingSource.Flag);
         }
 
@@ -90,8 +104,15 @@ public static class SettingsLoader
             }
 
             var known = SettingNames.All.ToDictionary(d => d.JsonKey, StringComparer.OrdinalIgnoreCase);
+            var retired = SettingNames.Retired.ToDictionary(r => r.Setting.JsonKey, StringComparer.OrdinalIgnoreCase);
             foreach (var property in section.EnumerateObject())
             {
+                if (retired.TryGetValue(property.Name, out var replaced))
+                {
+                    errors.Add(replaced.Refusal(Path.GetFullPath(path)));
+                    continue;
+                }
+
                 if (!known.TryGetValue(property.Name, out var definition))
                 {
                     if (hasSection || property.Name != "$schema")

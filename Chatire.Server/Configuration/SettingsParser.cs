@@ -1,5 +1,7 @@
 using Chatire.Core;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using static Chatire.Configuration.SettingNames;
 
 namespace Chatire.Configuration;
@@ -39,8 +41,9 @@ public static class SettingsParser
             LoginLimitUserAddress = reader.Int(LoginLimitUserAddress, 1, 1_000_000),
             LoginLimitAddress = reader.Int(LoginLimitAddress, 1, 1_000_000),
             LoginLimitUser = reader.Int(LoginLimitUser, 1, 1_000_000),
+            TrustedProxies = reader.Networks(TrustedProxies),
             Synchronous = reader.OneOf(Durability, "full", "normal").ToUpperInvariant(),
-            Pbkdf2Iterations = reader.Int(Pbkdf2Iterations, 1, 100_000_000),
+            BcryptCost = reader.Int(BcryptCost, 4, 31),
             LogLevel = reader.OneOf(LogLevel, LogLevels),
             LogFormat = reader.OneOf(LogFormat, "text", "json"),
             LogFile = reader.OptionalText(LogFile),
@@ -57,6 +60,11 @@ public static class SettingsParser
             {
                 errors.Add("The setting host must not be empty: use + for all interfaces.");
             }
+        }
+
+        if (settings.Host.Contains(':', StringComparison.Ordinal))
+        {
+            errors.Add($"The setting host cannot be an IPv6 address (\"{settings.Host}\"): the listener binds IPv4 only. Use + (every IPv4 interface) or an IPv4 address, and a reverse proxy for IPv6 (see docs/operations.md).");
         }
 
         if (string.IsNullOrWhiteSpace(settings.DatabasePath))
@@ -139,7 +147,7 @@ public static class SettingsParser
             var text = values[definition].Trim();
             if (!SettingParsers.TryParseDuration(text, out var value) || value < min)
             {
-                errors.Add($"{Describe(definition)} must be a duration of at least {SettingParsers.FormatDuration(min)} such as 90s, 15m, 24h or 30d, not \"{text}\".");
+                errors.Add($"{Describe(definition)} must be a duration of at least {SettingParsers.FormatDuration(min)}: {SettingParsers.DurationForms}; not \"{text}\".");
                 return min;
             }
 
@@ -151,7 +159,7 @@ public static class SettingsParser
             var text = values[definition].Trim();
             if (!SettingParsers.TryParseSize(text, out var value) || value < min || value > max)
             {
-                errors.Add($"{Describe(definition)} must be a size from {min} bytes to {max / 1024 / 1024} MiB such as 64KiB or 1MiB, not \"{text}\".");
+                errors.Add($"{Describe(definition)} must be a size from {min}B to {max / 1024 / 1024}MiB: {SettingParsers.SizeForms}; not \"{text}\".");
                 return min;
             }
 
@@ -219,6 +227,51 @@ public static class SettingsParser
             }
 
             return origins;
+        }
+
+        public IReadOnlyList<IPNetwork> Networks(SettingDefinition definition)
+        {
+            var networks = new List<IPNetwork>();
+            foreach (var raw in values[definition].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var slash = raw.IndexOf('/');
+                var addressText = slash < 0 ? raw : raw[..slash];
+                if (!IPAddress.TryParse(addressText, out var address) || address.AddressFamily == AddressFamily.InterNetwork && address.ToString() != addressText)
+                {
+                    errors.Add($"{Describe(definition)} has \"{raw}\", which is not an IP address such as 10.0.0.5 or ::1, nor a CIDR range such as 10.0.0.0/8 or fd00::/8.");
+                    continue;
+                }
+
+                address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+                var bits = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+                var prefix = bits;
+                if (slash >= 0 && (!int.TryParse(raw[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > bits))
+                {
+                    errors.Add($"{Describe(definition)} has \"{raw}\", whose prefix length is not a whole number from 0 to {bits}.");
+                    continue;
+                }
+
+                if (!FirstAddress(address, prefix).Equals(address))
+                {
+                    errors.Add($"{Describe(definition)} has \"{raw}\", whose address has bits set past the prefix length: write the range's first address, such as {FirstAddress(address, prefix)}/{prefix}.");
+                    continue;
+                }
+
+                networks.Add(new IPNetwork(address, prefix));
+            }
+
+            return networks;
+        }
+
+        private static IPAddress FirstAddress(IPAddress address, int prefix)
+        {
+            var bytes = address.GetAddressBytes();
+            for (var bit = prefix; bit < bytes.Length * 8; bit++)
+            {
+                bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+            }
+
+            return new IPAddress(bytes);
         }
     }
 }

@@ -1,6 +1,7 @@
 namespace Chatire.Core;
 
-/// <summary>A stored account. <see cref="PasswordHash"/> never leaves the server.</summary>
+/// <summary>A stored account. <see cref="PasswordHash"/> never leaves the server. <see cref="Bio"/> and
+/// <see cref="Image"/> are Conduit's profile fields, "" until set.</summary>
 public sealed record User(
     long Id,
     string Username,
@@ -11,4 +12,6 @@ public sealed record User(
     bool IsActive,
     bool IsStaff,
     string DateJoined,
-    string? LastLogin);
+    string? LastLogin,
+    string Bio = "",
+    string Image = "");

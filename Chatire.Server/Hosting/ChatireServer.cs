@@ -20,24 +20,45 @@ namespace Chatire.Hosting;
 /// </summary>
 public sealed class ChatireServer : IAsyncDisposable
 {
-    private readonly List<ListenerHost> _listeners = [];
+    private readonly List<ListenerHost> _listeners;
     private readonly Housekeeping _housekeeping;
+    private readonly ServeLock? _serveLock;
     private readonly bool _ownsLogger;
+    private bool _serving;
     private int _stopped;
 
-    private ChatireServer(ChatireSettings settings, ServerOptions options, ILogger log, bool ownsLogger)
+    private ChatireServer(ChatireSettings settings, ServerOptions options, ILogger log, bool ownsLogger, List<ListenerHost> listeners)
     {
         Settings = settings;
         Clock = options.Clock;
         Log = log;
         _ownsLogger = ownsLogger;
+        _listeners = listeners;
         Options = options;
 
-        Database = Database.Open(settings.DatabasePath, settings.Synchronous);
+        // One serve per SQLite file; PostgreSQL is shared by the nodes of a cluster.
+        var isUrl = DatabaseLocation.LooksLikeUrl(settings.DatabasePath);
+        _serveLock = isUrl ? null : ServeLock.Acquire(settings.DatabasePath);
+        var created = !isUrl && !File.Exists(settings.DatabasePath);
+        try
+        {
+            Database = Database.Open(settings.DatabasePath, settings.Synchronous);
+        }
+        catch
+        {
+            _serveLock?.Dispose();
+            throw;
+        }
+
+        if (created)
+        {
+            log.Information("Created new database {Database}", Database.Display);
+        }
+
         Users = new UserStore(Database);
         TokenStore = new TokenStore(Database);
         Tokens = new TokenService(Database, TokenStore, Users, settings, Clock);
-        Hasher = new PasswordHasher(settings.Pbkdf2Iterations);
+        Hasher = new PasswordHasher(settings.BcryptCost, log);
         Metrics = new Metrics();
         var messages = new MessageStore(Database);
         if (Database is PostgresDatabase postgres)
@@ -114,9 +135,17 @@ public sealed class ChatireServer : IAsyncDisposable
         var ownsLogger = options.Logger is null;
         var log = options.Logger ?? Logging.Create(settings);
         ChatireServer? server = null;
+        var listeners = new List<ListenerHost>();
         try
         {
-            server = new ChatireServer(settings, options, log, ownsLogger);
+            // The ports first: a server that cannot listen must not create or migrate its database.
+            listeners.Add(ListenerHost.Bind(settings.Host, settings.Port, log));
+            if (settings.WsPort is { } wsPort)
+            {
+                listeners.Add(ListenerHost.Bind(settings.Host, wsPort, log));
+            }
+
+            server = new ChatireServer(settings, options, log, ownsLogger, listeners);
             server.Start();
             return Task.FromResult(server);
         }
@@ -126,9 +155,17 @@ public sealed class ChatireServer : IAsyncDisposable
             {
                 server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
-            else if (ownsLogger)
+            else
             {
-                (log as IDisposable)?.Dispose();
+                foreach (var listener in listeners)
+                {
+                    listener.StopAsync(TimeSpan.Zero).GetAwaiter().GetResult();
+                }
+
+                if (ownsLogger)
+                {
+                    (log as IDisposable)?.Dispose();
+                }
             }
 
             throw;
@@ -137,6 +174,7 @@ public sealed class ChatireServer : IAsyncDisposable
 
     private void Start()
     {
+        Tokens.EnsureSigningKeyAsync().GetAwaiter().GetResult();
         if (Bus is not null)
         {
             Bus.Start();
@@ -153,27 +191,31 @@ public sealed class ChatireServer : IAsyncDisposable
         Passwords = new PasswordWorkers();
         LoginThrottle = new LoginThrottle(Settings, Clock, Bus is null ? null : new LoginFailureStore(Database));
         var logins = new LoginService(Users, Tokens, Hasher, Passwords, LoginThrottle, Clock, Log);
-        var accounts = new AccountsApi(Settings, new AccountService(Users, Tokens, Hasher, Clock, Passwords), Users, Tokens, logins);
+        var accountService = new AccountService(Users, Tokens, Hasher, Clock, Passwords);
+        var accounts = new AccountsApi(Settings, accountService, Users, Tokens, logins);
         var tokens = new TokensApi(logins, Tokens);
+        var conduit = new ConduitApi(Settings, accountService, logins, Tokens);
         var chats = new ChatsApi(Chats, History);
         var cors = new Cors(Settings.CorsOrigins);
         var sockets = new WebSocketEndpoint(Settings, cors, Tokens, Chats, Hub, Metrics, Log);
         var ops = new OpsApi(Database, Metrics, Bus is null ? null : () => Bus.IsLive);
         var web = Settings.WebClient ? new WebClient() : null;
 
-        var routes = RouteTable = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
+        var routes = RouteTable = Routes.Build(Settings, accounts, tokens, conduit, chats, sockets, ops, web);
         var authenticator = new TokenAuthenticator(Tokens);
-        var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
-        _listeners.Add(ListenerHost.Start(Settings.Host, Settings.Port, main, Log));
-        if (Settings.WsPort is { } wsPort)
+        var proxies = new TrustedProxies(Settings.TrustedProxies);
+        var main = new RequestPipeline(new Router(routes), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout, Proxies = proxies };
+        _listeners[0].Serve(main);
+        if (Settings.WsPort is not null)
         {
-            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout };
-            _listeners.Add(ListenerHost.Start(Settings.Host, wsPort, socketsOnly, Log));
+            var socketsOnly = new RequestPipeline(new Router(routes.Where(r => r.Policy == RoutePolicy.WebSocket)), cors, authenticator, Metrics, Log, Settings.MaxBodyBytes) { BodyReadTimeout = Options.BodyReadTimeout, Proxies = proxies };
+            _listeners[1].Serve(socketsOnly);
         }
 
+        _serving = true;
         _housekeeping.Start();
-        Log.Information("Chatire listening on http://{Host}:{Port}/{WsPort} with database {Database}",
-            Settings.Host == "+" ? "*" : Settings.Host, Port, WsPort is { } p ? $" (WebSockets also on port {p})" : "", Database.Display);
+        Log.Information("Chatire listening on {Bound}{WsPort} with database {Database}; open {Url}",
+            ListenPrefixes.BoundAddress(Settings.Host, Port), WsPort is { } p ? $", WebSockets also on port {p}" : "", Database.Display, ListenPrefixes.BrowserUrl(Settings.Host, Port));
     }
 
     /// <summary>Stops accepting, closes sockets with 1001, waits for requests in flight, closes the database.</summary>
@@ -191,6 +233,7 @@ public sealed class ChatireServer : IAsyncDisposable
         Passwords?.Dispose();
         await StopClusterAsync().ConfigureAwait(false);
         await Database.DisposeAsync().ConfigureAwait(false);
+        _serveLock?.Dispose();
         Log.Information("Chatire stopped");
         if (_ownsLogger)
         {
@@ -200,11 +243,13 @@ public sealed class ChatireServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_listeners.Count == 0 && Interlocked.Exchange(ref _stopped, 1) == 0)
+        if (!_serving && Interlocked.Exchange(ref _stopped, 1) == 0)
         {
+            await Task.WhenAll(_listeners.Select(l => l.StopAsync(TimeSpan.Zero))).ConfigureAwait(false);
             await _housekeeping.StopAsync().ConfigureAwait(false);
             await StopClusterAsync().ConfigureAwait(false);
             await Database.DisposeAsync().ConfigureAwait(false);
+            _serveLock?.Dispose();
             if (_ownsLogger)
             {
                 (Log as IDisposable)?.Dispose();

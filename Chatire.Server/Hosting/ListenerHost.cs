@@ -6,38 +6,35 @@ using Serilog;
 namespace Chatire.Hosting;
 
 /// <summary>
-/// One <see cref="HttpListener"/> and its accept loop. The loop never awaits a handler: each request
-/// runs on its own task. Stopping stops accepting and waits for the requests in flight.
+/// One <see cref="HttpListener"/> and its accept loop. The port is bound first (<see cref="Bind"/>),
+/// before anything else is built, so a server that cannot listen creates nothing; the loop starts
+/// with <see cref="Serve"/>. The loop never awaits a handler: each request runs on its own task.
+/// Stopping stops accepting and waits for the requests in flight.
 /// </summary>
 public sealed class ListenerHost
 {
     private readonly HttpListener _listener;
-    private readonly RequestPipeline _pipeline;
     private readonly ILogger _log;
-    private readonly Task _acceptLoop;
+    private RequestPipeline? _pipeline;
+    private Task _acceptLoop = Task.CompletedTask;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight = 1;
     private volatile bool _stopping;
 
-    private ListenerHost(HttpListener listener, RequestPipeline pipeline, ILogger log, int port)
+    private ListenerHost(HttpListener listener, ILogger log, int port)
     {
         _listener = listener;
-        _pipeline = pipeline;
         _log = log;
         Port = port;
-        _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
     public int Port { get; }
 
-    public static ListenerHost Start(string host, int port, RequestPipeline pipeline, ILogger log)
+    /// <summary>Binds the port (throws <see cref="ServerStartException"/> when it cannot). Connections
+    /// wait in the backlog until <see cref="Serve"/>.</summary>
+    public static ListenerHost Bind(string host, int port, ILogger log)
     {
-        var prefixes = host switch
-        {
-            "+" => [$"http://+:{port}/"],
-            "127.0.0.1" or "localhost" => [$"http://127.0.0.1:{port}/", $"http://localhost:{port}/"],
-            _ => new[] { $"http://{(host.Contains(':') && !host.StartsWith('[') ? "[" + host + "]" : host)}:{port}/" },
-        };
+        var prefixes = ListenPrefixes.For(host, port);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -50,7 +47,7 @@ public sealed class ListenerHost
                 }
 
                 listener.Start();
-                return new ListenerHost(listener, pipeline, log, port);
+                return new ListenerHost(listener, log, port);
             }
             catch (ArgumentNullException) when (attempt < 5)
             {
@@ -60,7 +57,7 @@ public sealed class ListenerHost
             catch (HttpListenerException ex)
             {
                 listener.Close();
-                throw new ServerStartException($"Cannot listen on {host}:{port}: {ex.Message}. Is another program using port {port}?", ex);
+                throw new ServerStartException($"Cannot listen on {host}:{port}: {ex.Message.TrimEnd('.')}. Is another program using port {port}?", ex);
             }
             catch (ArgumentException ex)
             {
@@ -68,6 +65,13 @@ public sealed class ListenerHost
                 throw new ServerStartException($"Cannot listen on host '{host}': {ex.Message}", ex);
             }
         }
+    }
+
+    /// <summary>Starts the accept loop: every request goes to <paramref name="pipeline"/>.</summary>
+    public void Serve(RequestPipeline pipeline)
+    {
+        _pipeline = pipeline;
+        _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
     private async Task AcceptLoopAsync()
@@ -93,6 +97,14 @@ public sealed class ListenerHost
                 continue;
             }
 
+            if (LengthRequired.AnsweredByListener(context.Request))
+            {
+                // Its connection is already gone: log it and leave it alone.
+                _log.Warning("{Method} {Path} answered 411 by the listener: no Content-Length (send Content-Length: 0, e.g. curl -d '')",
+                    context.Request.HttpMethod, Credentials.MaskTokens(LengthRequired.PathOf(context.Request)));
+                continue;
+            }
+
             if (_stopping)
             {
                 _ = RequestPipeline.WriteErrorAsync(context, new ApiException(503, "The server is shutting down.") { RetryAfterSeconds = 5 });
@@ -108,7 +120,7 @@ public sealed class ListenerHost
     {
         try
         {
-            await _pipeline.HandleAsync(context).ConfigureAwait(false);
+            await _pipeline!.HandleAsync(context).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -12,9 +12,14 @@ namespace Chatire.Hosting;
 public static class Routes
 {
     public static IReadOnlyList<Route> Build(
-        ChatireSettings settings, AccountsApi accounts, TokensApi tokens, ChatsApi chats, WebSocketEndpoint sockets, OpsApi ops, WebClient? web)
+        ChatireSettings settings, AccountsApi accounts, TokensApi tokens, ConduitApi conduit, ChatsApi chats, WebSocketEndpoint sockets, OpsApi ops, WebClient? web)
     {
-        string[] refreshPaths = [.. (settings.HideDefaultRefresh ? Array.Empty<string>() : ["/auth/jwt/refresh/"]), .. (settings.RefreshPath is { } alias ? [alias] : Array.Empty<string>())];
+        string[] refreshPaths =
+        [
+            .. (settings.HideDefaultRefresh ? Array.Empty<string>() : ["/auth/jwt/refresh/"]),
+            "/api/token/refresh/",
+            .. (settings.RefreshPath is { } alias ? [alias] : Array.Empty<string>()),
+        ];
         var routes = new List<Route>
         {
             // Accounts (djoser)
@@ -27,8 +32,17 @@ public static class Routes
             new(["POST"], ["/auth/token/login/", "/auth/token/create/"], tokens.Login, Anonymous),
             new(["POST"], ["/auth/token/logout/", "/auth/token/destroy/"], tokens.Logout, Authenticated),
             new(["POST"], ["/auth/jwt/create/"], tokens.JwtCreate, Anonymous),
-            new(["POST"], ["/auth/jwt/verify/"], tokens.JwtVerify, Anonymous),
-            new(["POST"], ["/auth/jwt/blacklist/", "/auth/logout/"], tokens.JwtBlacklist, Anonymous),
+            new(["POST"], ["/auth/jwt/verify/", "/api/token/verify/"], tokens.JwtVerify, Anonymous),
+            new(["POST"], ["/auth/jwt/blacklist/", "/auth/logout/", "/api/token/blacklist/"], tokens.JwtBlacklist, Anonymous),
+
+            // The taxi app (Simple JWT; its refresh is the row at the end)
+            new(["POST"], ["/api/sign_up/"], accounts.TaxiSignUp, Anonymous),
+            new(["POST"], ["/api/log_in/", "/api/token/"], tokens.ObtainPair, Anonymous),
+
+            // Conduit (RealWorld's user API; 400s as {"errors": ...})
+            new(["POST"], ["/api/users/"], conduit.Register, Anonymous, ErrorStyle.Conduit),
+            new(["POST"], ["/api/users/login/"], conduit.Login, Anonymous, ErrorStyle.Conduit),
+            new(["GET", "PUT", "PATCH"], ["/api/user/"], conduit.Current, Authenticated, ErrorStyle.Conduit),
 
             // Chats
             new(["GET"], ["/api/chats/"], chats.List, Authenticated),

@@ -32,6 +32,25 @@ public sealed class RequestBody
 
     public bool Has(string field) => _json.ContainsKey(field) || _form.ContainsKey(field);
 
+    /// <summary>The JSON object in <paramref name="field"/> as a body of its own (Conduit's <c>{"user": {...}}</c>
+    /// envelope), or null with a field error. A form body has no nested objects: the field counts as missing.</summary>
+    public RequestBody? Object(string field, FieldErrors errors)
+    {
+        if (_json.TryGetValue(field, out var element) && element is { } value)
+        {
+            if (value.ValueKind == JsonValueKind.Object)
+            {
+                return FromJson(value);
+            }
+
+            errors.Add(field, "Invalid data. Expected an object.");
+            return null;
+        }
+
+        errors.Add(field, "This field is required.");
+        return null;
+    }
+
     /// <summary>The string value of <paramref name="field"/>, or null (with a field error when it is
     /// required and missing, or present but not a string).</summary>
     public string? String(string field, FieldErrors errors, bool required = false)

@@ -10,7 +10,7 @@ public sealed class RequestContext
     private RequestBody? _body;
     private Dictionary<string, string>? _query;
 
-    public RequestContext(HttpListenerContext listenerContext, string requestId)
+    public RequestContext(HttpListenerContext listenerContext, string requestId, TrustedProxies? proxies = null)
     {
         _listenerContext = listenerContext;
         RequestId = requestId;
@@ -20,6 +20,7 @@ public sealed class RequestContext
         RawQuery = queryStart < 0 ? "" : raw[(queryStart + 1)..];
         Method = listenerContext.Request.HttpMethod.ToUpperInvariant();
         RemoteAddress = listenerContext.Request.RemoteEndPoint?.Address ?? IPAddress.None;
+        ClientAddress = (proxies ?? TrustedProxies.None).ClientAddress(RemoteAddress, listenerContext.Request.Headers[TrustedProxies.ForwardedForHeader]);
         LocalPort = listenerContext.Request.LocalEndPoint?.Port ?? 0;
     }
 
@@ -29,6 +30,9 @@ public sealed class RequestContext
     public string RequestId { get; }
     public Dictionary<string, string> RouteParameters { get; set; } = [];
     public string RouteTemplate { get; set; } = "unmatched";
+
+    /// <summary>The shape of this request's 400 answers (the matched route's).</summary>
+    public ErrorStyle ErrorStyle { get; set; } = ErrorStyle.Rest;
     private Principal? _principal;
     private Func<Principal>? _authenticate;
 
@@ -62,8 +66,11 @@ public sealed class RequestContext
     /// <summary>The port the request arrived on.</summary>
     public int LocalPort { get; }
 
-    /// <summary>The client's address (captured up front: the listener forgets it once the response is closed).</summary>
+    /// <summary>The peer's address (captured up front: the listener forgets it once the response is closed).</summary>
     public IPAddress RemoteAddress { get; }
+
+    /// <summary>The client's address, for throttling and logs: the peer's, or the one a trusted proxy forwarded.</summary>
+    public IPAddress ClientAddress { get; }
 
     public string? Header(string name) => _listenerContext.Request.Headers[name];
 

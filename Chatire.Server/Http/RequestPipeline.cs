@@ -14,11 +14,14 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
     /// <summary>How long a request body may take to arrive before the request is answered 408.</summary>
     public TimeSpan BodyReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The proxies whose X-Forwarded-For names the client (none by default).</summary>
+    public TrustedProxies Proxies { get; init; } = TrustedProxies.None;
+
     public async Task HandleAsync(HttpListenerContext listenerContext)
     {
         var started = Stopwatch.GetTimestamp();
         var requestId = RequestIds.For(listenerContext.Request.Headers["X-Request-Id"]);
-        var context = new RequestContext(listenerContext, requestId);
+        var context = new RequestContext(listenerContext, requestId, Proxies);
         ApiResponse response;
         try
         {
@@ -26,7 +29,7 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
         }
         catch (ApiException ex)
         {
-            response = ErrorResponse(ex);
+            response = ErrorResponse(JsonSentAsForm.Explain(ex, context), context.ErrorStyle);
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
         {
@@ -56,7 +59,7 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
         {
             var url = context.RawQuery.Length == 0 ? context.Path : context.Path + "?" + context.RawQuery;
             log.Information("{Method} {Url} {Status} {ElapsedMs:0.0}ms {Client} {RequestId}",
-                context.Method, Credentials.MaskTokens(url), status, elapsed.TotalMilliseconds, context.RemoteAddress.ToString(), context.RequestId);
+                context.Method, Credentials.MaskTokens(url), status, elapsed.TotalMilliseconds, context.ClientAddress.ToString(), context.RequestId);
         }
     }
 
@@ -81,6 +84,7 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
         var route = match.Route;
         context.RouteParameters = match.Parameters;
         context.RouteTemplate = route.Template;
+        context.ErrorStyle = route.Errors;
 
         if (route.Policy != RoutePolicy.WebSocket)
         {
@@ -180,9 +184,9 @@ public sealed class RequestPipeline(Router router, Cors cors, IRequestAuthentica
 
     private ApiException TooLarge() => new(413, $"Request body is larger than the limit of {maxBodyBytes} bytes.");
 
-    private static ApiResponse ErrorResponse(ApiException ex)
+    private static ApiResponse ErrorResponse(ApiException ex, ErrorStyle style = ErrorStyle.Rest)
     {
-        var response = ApiResponse.RawJson(ErrorBodies.For(ex), ex.Status);
+        var response = ApiResponse.RawJson(ErrorBodies.For(ex, style), ex.Status);
         if (ex.Status == 401)
         {
             response.WithHeader("WWW-Authenticate", "Bearer realm=\"api\"");

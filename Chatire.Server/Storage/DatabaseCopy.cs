@@ -4,16 +4,16 @@ namespace Chatire.Storage;
 
 /// <summary>
 /// Copies every account, token, chat, member and message — with their ids, password hashes and token
-/// hashes — from one database into an empty one, SQLite or PostgreSQL either way. The whole copy is one
-/// transaction on the target: it is complete or the target is left as it was. Transient cluster
-/// state (failed logins, live nodes, presence) is not copied.
+/// hashes — and the token signing key from one database into an empty one, SQLite or PostgreSQL either
+/// way. The whole copy is one transaction on the target: it is complete or the target is left as it
+/// was. Transient cluster state (failed logins, live nodes, presence) is not copied.
 /// </summary>
 public static class DatabaseCopy
 {
     /// <summary>The tables in the order their foreign keys need, with the columns copied.</summary>
     public static readonly IReadOnlyList<(string Table, string[] Columns)> Tables =
     [
-        ("users", ["id", "username", "username_key", "email", "first_name", "last_name", "password", "is_active", "is_staff", "date_joined", "last_login"]),
+        ("users", ["id", "username", "username_key", "email", "first_name", "last_name", "password", "is_active", "is_staff", "date_joined", "last_login", "bio", "image"]),
         ("tokens", ["id", "hash", "kind", "user_id", "family", "label", "created", "expires", "family_expires", "revoked"]),
         ("chats", ["id", "uri", "owner_id", "created", "last_activity"]),
         ("members", ["id", "chat_id", "user_id", "joined"]),
@@ -21,6 +21,14 @@ public static class DatabaseCopy
     ];
 
     private const int Page = 2000;
+    private const string SelectSecretsSql = "SELECT name, value, created FROM secrets ORDER BY name";
+
+    // The target may have made its own signing key already (a server started on it): the source's wins,
+    // so the tokens copied with it stay valid.
+    private const string UpsertSecretSql = """
+        INSERT INTO secrets (name, value, created) VALUES (@name, @value, @created)
+        ON CONFLICT (name) DO UPDATE SET value = excluded.value, created = excluded.created
+        """;
 
     /// <summary>Rows copied per table.</summary>
     public sealed record Report(IReadOnlyList<(string Table, long Rows)> Tables);
@@ -57,6 +65,7 @@ public static class DatabaseCopy
             counts.Add((Tables[i].Table, CopyTable(source, target, Tables[i].Table, Tables[i].Columns, totals[i], progress)));
         }
 
+        counts.Add(("secrets", CopySecrets(source, target)));
         if (dialect.ResetIdentitySql is { } reset)
         {
             foreach (var (table, _) in Tables)
@@ -66,6 +75,28 @@ public static class DatabaseCopy
         }
 
         return counts;
+    }
+
+    private static long CopySecrets(Database source, DbConnection target)
+    {
+        var secrets = source.Read(c =>
+        {
+            var command = Database.Command(c, SelectSecretsSql);
+            using var reader = command.ExecuteReader();
+            var rows = new List<(string Name, string Value, string Created)>();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+
+            return rows;
+        });
+        foreach (var (name, value, created) in secrets)
+        {
+            Database.Execute(target, UpsertSecretSql, ("@name", name), ("@value", value), ("@created", created));
+        }
+
+        return secrets.Count;
     }
 
     private static long CopyTable(Database source, DbConnection target, string table, string[] columns, long total, Action<string, long, long>? progress)

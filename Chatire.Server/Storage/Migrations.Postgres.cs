@@ -84,5 +84,17 @@ public static partial class Migrations
         );
         CREATE INDEX presence_chat ON presence(chat_id)
         """,
+
+        // 2: the secret access and refresh tokens are signed with; Conduit's profile fields and its login by email.
+        """
+        CREATE TABLE secrets (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            created TEXT COLLATE "C" NOT NULL
+        );
+        ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT '';
+        ALTER TABLE users ADD COLUMN image TEXT NOT NULL DEFAULT '';
+        CREATE INDEX users_email ON users(lower(email))
+        """,
     ];
 }

@@ -69,6 +69,18 @@ public static partial class Migrations
         CREATE INDEX messages_chat ON messages(chat_id, id);
         CREATE UNIQUE INDEX messages_client_id ON messages(chat_id, user_id, client_id) WHERE client_id IS NOT NULL;
         """,
+
+        // 2: the secret access and refresh tokens are signed with; Conduit's profile fields and its login by email.
+        """
+        CREATE TABLE secrets (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+        ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT '';
+        ALTER TABLE users ADD COLUMN image TEXT NOT NULL DEFAULT '';
+        CREATE INDEX users_email ON users(lower(email));
+        """,
     ];
 
     public static int LatestVersion => Scripts.Count;

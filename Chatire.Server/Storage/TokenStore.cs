@@ -17,6 +17,7 @@ public sealed class TokenStore(Database database)
         """;
     private const string RevokeByIdSql = "UPDATE tokens SET revoked = @now WHERE id = @id AND revoked IS NULL";
     private const string RevokeFamilySql = "UPDATE tokens SET revoked = @now WHERE family = @family AND revoked IS NULL";
+    private const string RevokeAccessAndRefreshSql = "UPDATE tokens SET revoked = @now WHERE kind IN ('access', 'refresh') AND revoked IS NULL";
     private const string RevokeUserSql = "UPDATE tokens SET revoked = @now WHERE user_id = @user AND revoked IS NULL";
     private const string RevokeUserExceptFamilySql = """
         UPDATE tokens SET revoked = @now
@@ -61,6 +62,10 @@ public sealed class TokenStore(Database database)
 
     public static int RevokeFamily(DbConnection connection, string family, DateTimeOffset now) =>
         Execute(connection, RevokeFamilySql, ("@family", family), ("@now", Timestamps.ToText(now)));
+
+    /// <summary>Revokes every signed token (a key rotation); auth_tokens stay.</summary>
+    public static int RevokeAccessAndRefresh(DbConnection connection, DateTimeOffset now) =>
+        Execute(connection, RevokeAccessAndRefreshSql, ("@now", Timestamps.ToText(now)));
 
     public static int RevokeUser(DbConnection connection, long userId, DateTimeOffset now) =>
         Execute(connection, RevokeUserSql, ("@user", userId), ("@now", Timestamps.ToText(now)));

@@ -1,5 +1,5 @@
-using Chatire.Core;
 using System.Data.Common;
+using Chatire.Core;
 
 namespace Chatire.Storage;
 
@@ -12,9 +12,12 @@ public sealed class UserStore(Database database)
     /// as cached message authors, must not outlive).</summary>
     public long ProfileVersion => Interlocked.Read(ref _profileVersion);
 
-    private const string Columns = "id, username, email, first_name, last_name, password, is_active, is_staff, date_joined, last_login";
+    private const string Columns = "id, username, email, first_name, last_name, password, is_active, is_staff, date_joined, last_login, bio, image";
     private const string SelectById = $"SELECT {Columns} FROM users WHERE id = @id";
     private const string SelectByKey = $"SELECT {Columns} FROM users WHERE username_key = @key";
+    // lower() folds only ASCII letters on SQLite (an email differing from the stored one in the case of
+    // another letter is not found there); the candidates are compared again with the full case folding.
+    private const string SelectByEmail = $"SELECT {Columns} FROM users WHERE email <> '' AND lower(email) = lower(@email) ORDER BY id";
     private const string SelectAll = $"SELECT {Columns} FROM users ORDER BY id";
     private const string InsertSql = """
         INSERT INTO users (username, username_key, email, first_name, last_name, password, is_active, is_staff, date_joined)
@@ -22,6 +25,10 @@ public sealed class UserStore(Database database)
         RETURNING id
         """;
     private const string UpdateProfileSql = "UPDATE users SET email = @email, first_name = @first, last_name = @last WHERE id = @id";
+    private const string UpdateAccountSql = """
+        UPDATE users SET username = @username, username_key = @key, email = @email, first_name = @first, last_name = @last, bio = @bio, image = @image
+        WHERE id = @id
+        """;
     private const string UpdatePasswordSql = "UPDATE users SET password = @password WHERE id = @id";
     private const string UpdateActiveSql = "UPDATE users SET is_active = @active WHERE id = @id";
     private const string UpdateLastLoginSql = "UPDATE users SET last_login = @time WHERE id = @id";
@@ -31,6 +38,31 @@ public sealed class UserStore(Database database)
     public User? FindById(long id) => database.Read(c => ReadOne(c, SelectById, ("@id", id)));
 
     public User? FindByUsername(string username) => database.Read(c => ReadOne(c, SelectByKey, ("@key", Usernames.Key(username))));
+
+    public static User? FindById(DbConnection connection, long id) => ReadOne(connection, SelectById, ("@id", id));
+
+    /// <summary>Every user whose email is <paramref name="email"/> ignoring case (emails are not unique in general).</summary>
+    public IReadOnlyList<User> FindByEmail(string email) => database.Read(c => FindByEmail(c, email));
+
+    private static List<User> FindByEmail(DbConnection connection, string email)
+    {
+        var command = Database.Command(connection, SelectByEmail, ("@email", email));
+        using var reader = command.ExecuteReader();
+        var users = new List<User>();
+        while (reader.Read())
+        {
+            var user = Map(reader);
+            if (Usernames.Key(user.Email) == Usernames.Key(email))
+            {
+                users.Add(user);
+            }
+        }
+
+        return users;
+    }
+
+    private static bool EmailTaken(DbConnection connection, string email, long? exceptId) =>
+        email.Length > 0 && FindByEmail(connection, email).Any(u => u.Id != exceptId);
 
     public IReadOnlyList<User> List() => database.Read(c =>
     {
@@ -45,11 +77,12 @@ public sealed class UserStore(Database database)
         return users;
     });
 
-    /// <summary>Creates a user; null when the username is taken (ignoring case).</summary>
-    public Task<User?> CreateAsync(string username, string passwordHash, string email, string firstName, string lastName, bool isStaff, string joined) =>
+    /// <summary>Creates a user; null when the username is taken (ignoring case), or, with
+    /// <paramref name="uniqueEmail"/>, the email is another user's.</summary>
+    public Task<User?> CreateAsync(string username, string passwordHash, string email, string firstName, string lastName, bool isStaff, string joined, bool uniqueEmail = false) =>
         database.WriteAsync(c =>
         {
-            if (ReadOne(c, SelectByKey, ("@key", Usernames.Key(username))) is not null)
+            if (ReadOne(c, SelectByKey, ("@key", Usernames.Key(username))) is not null || (uniqueEmail && EmailTaken(c, email, null)))
             {
                 return null;
             }
@@ -64,6 +97,26 @@ public sealed class UserStore(Database database)
     {
         await database.WriteAsync(c => Database.Execute(c, UpdateProfileSql, ("@id", id), ("@email", email), ("@first", firstName), ("@last", lastName))).ConfigureAwait(false);
         Interlocked.Increment(ref _profileVersion);
+    }
+
+    /// <summary>Stores the username, email, names, bio and image of <paramref name="updated"/>; false (nothing
+    /// changed) when the username is another user's, or, with <paramref name="uniqueEmail"/>, the email is.</summary>
+    public async Task<bool> UpdateAccountAsync(User updated, bool uniqueEmail)
+    {
+        var key = Usernames.Key(updated.Username);
+        var stored = await database.WriteAsync(c =>
+        {
+            if ((ReadOne(c, SelectByKey, ("@key", key)) is { } owner && owner.Id != updated.Id) || (uniqueEmail && EmailTaken(c, updated.Email, updated.Id)))
+            {
+                return false;
+            }
+
+            Database.Execute(c, UpdateAccountSql, ("@id", updated.Id), ("@username", updated.Username), ("@key", key), ("@email", updated.Email),
+                ("@first", updated.FirstName), ("@last", updated.LastName), ("@bio", updated.Bio), ("@image", updated.Image));
+            return true;
+        }).ConfigureAwait(false);
+        Interlocked.Increment(ref _profileVersion);
+        return stored;
     }
 
     public Task UpdatePasswordAsync(long id, string passwordHash) =>
@@ -92,5 +145,5 @@ public sealed class UserStore(Database database)
 
     private static User Map(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-        r.GetInt64(6) != 0, r.GetInt64(7) != 0, r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9));
+        r.GetInt64(6) != 0, r.GetInt64(7) != 0, r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9), r.GetString(10), r.GetString(11));
 }

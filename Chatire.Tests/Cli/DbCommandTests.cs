@@ -86,7 +86,7 @@ public sealed class DbCommandTests : IDisposable
         var result = await CliRunner.RunAsync(["db", "backup", Path.Combine(_directory, "backup.db"), "--db", missing]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("does not exist", result.Error);
+        Assert.Contains("There is no database at", result.Error);
         Assert.False(File.Exists(missing));
     }
 

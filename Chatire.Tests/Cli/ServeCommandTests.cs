@@ -49,6 +49,7 @@ public sealed class ServeCommandTests : IDisposable
             Assert.Equal(1, result.ExitCode);
             Assert.Contains($"port {port}", result.Error);
             Assert.DoesNotContain("   at ", result.Error);
+            Assert.False(File.Exists(Path.Combine(_directory, "x.db")), "the database was created although the server could not listen");
         }
         finally
         {
@@ -65,6 +66,40 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains("The setting port (from --port)", result.Error);
         Assert.Contains("The setting max-body (from --max-body)", result.Error);
         Assert.False(File.Exists(Path.Combine(_directory, "x.db")));
+    }
+
+    [Fact]
+    public async Task Serve_Pbkdf2IterationsFlag_Exit2SayingBcryptCostReplacedIt()
+    {
+        var result = await CliRunner.RunAsync(["serve", "--pbkdf2-iterations", "600000", "--db", Path.Combine(_directory, "x.db"), "--config", WriteEmptyConfig()]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("The setting pbkdf2-iterations (from --pbkdf2-iterations) was replaced by bcrypt-cost", result.Error);
+        Assert.False(File.Exists(Path.Combine(_directory, "x.db")));
+    }
+
+    [Fact]
+    public async Task UserCreate_Pbkdf2IterationsVariable_Exit2SayingBcryptCostReplacedIt()
+    {
+        var result = await CliRunner.RunAsync(["user", "create", "alice", "--password-stdin", "--db", Path.Combine(_directory, "x.db"), "--config", WriteEmptyConfig()],
+            "Tr0ub4dor&3-horse\n", new Dictionary<string, string> { ["CHATIRE_PBKDF2_ITERATIONS"] = "1000" });
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("The setting pbkdf2-iterations (from CHATIRE_PBKDF2_ITERATIONS) was replaced by bcrypt-cost", result.Error);
+        Assert.False(File.Exists(Path.Combine(_directory, "x.db")));
+    }
+
+    [Fact]
+    public async Task ConfigPrint_BcryptCost_ShownWithItsSource()
+    {
+        var defaults = await CliRunner.RunAsync(["config", "print", "--config", WriteEmptyConfig()]);
+        var fromVariable = await CliRunner.RunAsync(["config", "print", "--config", WriteEmptyConfig()],
+            environment: new Dictionary<string, string> { ["CHATIRE_BCRYPT_COST"] = "12" });
+
+        Assert.Equal(0, defaults.ExitCode);
+        Assert.Matches(@"^bcrypt-cost +10 +default", defaults.Out.Split('\n').Single(l => l.StartsWith("bcrypt-cost ", StringComparison.Ordinal)));
+        Assert.Matches(@"^bcrypt-cost +12 +env CHATIRE_BCRYPT_COST", fromVariable.Out.Split('\n').Single(l => l.StartsWith("bcrypt-cost ", StringComparison.Ordinal)));
+        Assert.DoesNotContain("pbkdf2", defaults.Out + defaults.Error, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -90,6 +125,61 @@ public sealed class ServeCommandTests : IDisposable
             Assert.Equal(0, result.ExitCode);
             Assert.Contains("Examples:", result.Out);
         }
+    }
+
+    [Theory]
+    [InlineData("user list")]
+    [InlineData("user deactivate")]
+    [InlineData("user activate")]
+    [InlineData("user delete")]
+    [InlineData("token list")]
+    [InlineData("token revoke")]
+    [InlineData("db backup")]
+    [InlineData("db check")]
+    public async Task Help_DataCommand_ListsOnlyTheDatabaseSetting(string command)
+    {
+        var result = await CliRunner.RunAsync([.. command.Split(' '), "--help"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("--db", result.Out);
+        Assert.DoesNotContain("--bcrypt-cost", result.Out);
+        Assert.DoesNotContain("--port", result.Out);
+        Assert.DoesNotContain("--token-lifetime", result.Out);
+    }
+
+    [Theory]
+    [InlineData("user create", "--bcrypt-cost")]
+    [InlineData("user set-password", "--bcrypt-cost")]
+    [InlineData("token create", "--token-lifetime")]
+    [InlineData("serve", "--port")]
+    public async Task Help_Command_ListsTheSettingItUses(string command, string flag)
+    {
+        var result = await CliRunner.RunAsync([.. command.Split(' '), "--help"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(flag, result.Out);
+        Assert.Equal(command == "serve", result.Out.Contains("--max-body", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Typo_Server_SaysUnrecognizedFirstAndSuggestsServe()
+    {
+        var result = await CliRunner.RunAsync(["server"]);
+
+        Assert.Equal(2, result.ExitCode);
+        var first = result.Error.Split('\n')[0];
+        Assert.Contains("'server'", first);
+        Assert.Contains("Did you mean 'serve'?", first);
+    }
+
+    [Fact]
+    public async Task Serve_IPv6Host_RefusedBeforeBinding()
+    {
+        var result = await CliRunner.RunAsync(["serve", "--host", "::", "--db", Path.Combine(_directory, "x.db")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("The setting host cannot be an IPv6 address", result.Error);
+        Assert.False(File.Exists(Path.Combine(_directory, "x.db")));
     }
 
     [Fact]

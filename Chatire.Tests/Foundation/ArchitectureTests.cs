@@ -18,6 +18,7 @@ public sealed partial class ArchitectureTests
         ["Api"] = ["Core", "Http", "Storage", "Auth", "Chat", "Configuration", "Observability"],
         ["Realtime"] = ["Core", "Http", "Storage", "Auth", "Chat", "Configuration", "Observability", "Api"],
         ["Web"] = ["Core", "Http", "Configuration"],
+        ["Import"] = ["Core", "Storage", "Configuration", "Auth", "Chat"],
         ["Hosting"] = ["Core", "Http", "Storage", "Auth", "Chat", "Configuration", "Observability", "Api", "Realtime", "Web", "Cluster"],
     };
 

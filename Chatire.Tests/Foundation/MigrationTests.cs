@@ -52,6 +52,25 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_Version1WithAUser_AddsEmptyBioAndImageAndTheSecretsTable()
+    {
+        var path = Path.Combine(_directory, "v1.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Migrations.Apply(connection, upTo: 1);
+            Database.Execute(connection, "INSERT INTO users (username, username_key, email, password, date_joined) VALUES ('ann', 'ann', 'Ann@Example.com', 'x', 'now')");
+        }
+
+        await using var database = Database.Open(path);
+
+        var users = new UserStore(database);
+        var ann = Assert.Single(users.FindByEmail("ann@example.COM"));
+        Assert.Equal(("", ""), (ann.Bio, ann.Image));
+        Assert.Null(database.Read(c => SecretStore.Find(c, SecretStore.TokenSigningKey)));
+    }
+
+    [Fact]
     public void Open_NewerSchema_IsRefusedWithSentence()
     {
         using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))

@@ -193,4 +193,24 @@ public sealed class BodyTests(SharedServer shared) : IClassFixture<SharedServer>
         Assert.Equal("Jürgen", reply.Body["first_name"]!.GetValue<string>());
         Assert.Equal(200, (await Api.PostAsync("/auth/token/login/", Json(("username", name), ("password", "correct horse+battery")))).Code);
     }
+
+    // Regression: curl -d '{...}' without the JSON content type answered only "This field is required.".
+    [Fact]
+    public async Task Body_JsonSentAsForm_Returns400WithContentTypeHint()
+    {
+        var reply = await Api.PostAsync("/auth/users/", Raw("{\"username\": \"alice\", \"password\": \"correct-horse-battery\"}"u8.ToArray(), "application/x-www-form-urlencoded"));
+
+        Assert.Equal(400, reply.Code);
+        Assert.Equal("This field is required.", reply.Body["username"]![0]!.GetValue<string>());
+        Assert.Equal("Send Content-Type: application/json for a JSON body.", reply.Body["non_field_errors"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Body_RealFormMissingField_HasNoContentTypeHint()
+    {
+        var reply = await Api.PostAsync("/auth/users/", Raw("password=correct-horse-battery"u8.ToArray(), "application/x-www-form-urlencoded"));
+
+        Assert.Equal(400, reply.Code);
+        Assert.Null(reply.Body["non_field_errors"]);
+    }
 }

@@ -36,7 +36,7 @@ public sealed class ChildServer : IAsyncDisposable
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in (string[])["serve", "--host", "127.0.0.1", "--port", chosen.ToString(), "--db", database, "--log-level", "warning", "--pbkdf2-iterations", "1000", "--message-rate", "0", .. extra])
+            foreach (var arg in (string[])["serve", "--host", "127.0.0.1", "--port", chosen.ToString(), "--db", database, "--log-level", "warning", "--bcrypt-cost", "4", "--message-rate", "0", .. extra])
             {
                 info.ArgumentList.Add(arg);
             }

@@ -6,8 +6,8 @@ using Chatire.Hosting;
 namespace Chatire.Tests.Infrastructure;
 
 /// <summary>
-/// The real server, in-process, on a free loopback port with a temporary database and a low PBKDF2
-/// cost. Each test class (or test) starts its own.
+/// The real server, in-process, on a free loopback port with a temporary database and the lowest
+/// bcrypt cost. Each test class (or test) starts its own.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
@@ -42,7 +42,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         Host = "127.0.0.1",
         DatabasePath = Path.Combine(directory, "chatire.db"),
-        Pbkdf2Iterations = 1000,
+        BcryptCost = 4,
         LogLevel = "debug",
     };
 

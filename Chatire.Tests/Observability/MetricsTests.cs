@@ -46,4 +46,27 @@ public sealed class MetricsTests
             Assert.Contains(name, reply.Text);
         }
     }
+
+    [Fact]
+    public async Task MetricsEndpoint_TutorialClientPaths_ListedUnderTheirRoutes()
+    {
+        await using var server = await TestServer.StartAsync();
+        string[] paths = ["/api/sign_up/", "/api/log_in/", "/api/token/", "/api/token/refresh/", "/api/token/verify/", "/api/token/blacklist/", "/api/users/", "/api/users/login/"];
+        foreach (var path in paths)
+        {
+            await server.Api.PostAsync(path, ApiClient.Json());
+        }
+
+        await server.Api.GetAsync("/api/user/");
+
+        var reply = await server.Api.GetAsync("/metrics");
+
+        foreach (var route in new[] { "/api/sign_up/", "/api/log_in/", "/auth/jwt/refresh/", "/auth/jwt/verify/", "/auth/jwt/blacklist/", "/api/users/", "/api/users/login/" })
+        {
+            Assert.Contains($"chatire_http_requests_total{{route=\"{route}\",method=\"POST\",status=\"400\"}}", reply.Text);
+        }
+
+        Assert.Contains("chatire_http_requests_total{route=\"/api/log_in/\",method=\"POST\",status=\"400\"} 2", reply.Text);
+        Assert.Contains("chatire_http_requests_total{route=\"/api/user/\",method=\"GET\",status=\"401\"} 1", reply.Text);
+    }
 }

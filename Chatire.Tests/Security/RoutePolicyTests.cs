@@ -16,6 +16,10 @@ public sealed class RoutePolicyTests
         "POST /auth/jwt/verify/",
         "POST /auth/jwt/blacklist/",
         "POST /auth/jwt/refresh/",
+        "POST /api/sign_up/",
+        "POST /api/log_in/",
+        "POST /api/users/",
+        "POST /api/users/login/",
         "GET /health/",
         "GET /metrics/",
         "GET /",
@@ -51,12 +55,15 @@ public sealed class RoutePolicyTests
                     var path = pattern.Replace("{uri}", "0123456789abcdef"[..15]);
                     var anonymous = await server.Api.SendAsync(new HttpMethod(method), path);
                     var badToken = await server.Api.SendAsync(new HttpMethod(method), path, token: "not-a-token");
+                    var unsigned = await server.Api.SendAsync(new HttpMethod(method), path, token: Chatire.Auth.JwtCodec.Header + ".eyJ1c2VyX2lkIjoiMSJ9.c2lnbmF0dXJl");
 
                     Assert.True(anonymous.Code == 401, $"{method} {path} answered {anonymous.Code} without a token.");
                     Assert.Equal("Authentication credentials were not provided.", anonymous.Body["detail"]!.GetValue<string>());
                     Assert.Equal("Bearer realm=\"api\"", anonymous.Header("WWW-Authenticate"));
                     Assert.True(badToken.Code == 401, $"{method} {path} answered {badToken.Code} to a bad token.");
                     Assert.Equal("token_not_valid", badToken.Body["code"]!.GetValue<string>());
+                    Assert.True(unsigned.Code == 401, $"{method} {path} answered {unsigned.Code} to a JWT not signed by this server.");
+                    Assert.Equal("token_not_valid", unsigned.Body["code"]!.GetValue<string>());
                 }
             }
         }

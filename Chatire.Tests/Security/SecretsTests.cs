@@ -21,9 +21,11 @@ public sealed class SecretsTests
 
         var raw = ReadDatabaseFiles(server.DatabasePath);
 
+        Assert.Equal(43, authToken.Length);
+        Jwt.AssertShape(access, "access");
+        Jwt.AssertShape(refresh, "refresh");
         foreach (var token in new[] { access, refresh, authToken })
         {
-            Assert.Equal(43, token.Length);
             Assert.DoesNotContain(token, raw);
             using var connection = new SqliteConnection($"Data Source={server.DatabasePath};Mode=ReadOnly;Pooling=False");
             connection.Open();
@@ -50,7 +52,9 @@ public sealed class SecretsTests
         await WebSocketClient.TryConnectAsync(server.WebSocketUri($"/ws/chats/{uri}/?v=2&token=bogus-{access}"));
 
         var logs = server.Logs.All;
+        var signingKey = server.Server.Database.Read(c => Chatire.Storage.SecretStore.Find(c, Chatire.Storage.SecretStore.TokenSigningKey))!;
 
+        Assert.DoesNotContain(signingKey, logs);
         Assert.DoesNotContain(Password, logs);
         Assert.DoesNotContain(access, logs);
         Assert.DoesNotContain(refresh, logs);

@@ -26,7 +26,8 @@ public sealed record FanoutOptions
 /// <summary>
 /// R chats × S subscribers, P publishers. Every message carries its send time, its lane (publisher
 /// × chat × http lane) and a sequence number, so each subscriber can measure end-to-end latency
-/// and count lost, duplicated and out-of-order deliveries.
+/// and count lost, duplicated and out-of-order deliveries. Lost means stored (acknowledged) and
+/// not delivered: a post the server refused was never stored and counts as refused.
 /// </summary>
 public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
 {
@@ -36,6 +37,9 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
     private long _lastAckTicks;
     private long _errors;
     private string? _firstError;
+    private long _refused;
+    private volatile bool _throttledEarly;
+    private readonly CancellationTokenSource _stopOnThrottle = new();
 
     public async Task<BenchResult> RunAsync(CancellationToken ct)
     {
@@ -127,7 +131,7 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
         }
 
         using var stopPublishing = new CancellationTokenSource(options.Duration);
-        using var publishing = CancellationTokenSource.CreateLinkedTokenSource(ct, stopPublishing.Token);
+        using var publishing = CancellationTokenSource.CreateLinkedTokenSource(ct, stopPublishing.Token, _stopOnThrottle.Token);
         _startTicks = Stopwatch.GetTimestamp();
         var cpu = new CpuMeter(_target.ServerPid);
         Task[] publishers;
@@ -168,6 +172,12 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
         if (closedEarly > 0)
         {
             result.Text("first_close", "first early close", endings.First(e => e != "stopped"));
+        }
+
+        _stopOnThrottle.Dispose();
+        if (_throttledEarly)
+        {
+            throw Throttling.Stop("in the first second");
         }
 
         return result;
@@ -246,7 +256,14 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
                 catch (BenchException ex)
                 {
                     Interlocked.Increment(ref lane.Failed);
-                    RecordError(ex.Message);
+                    if (Throttling.IsThrottled(ex))
+                    {
+                        RecordRefused();
+                    }
+                    else
+                    {
+                        RecordError(ex.Message);
+                    }
                 }
             }
         }
@@ -275,7 +292,14 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
         else
         {
             Interlocked.Increment(ref lane.Failed);
-            RecordError("error frame: " + frame.Detail);
+            if (Throttling.IsThrottled(frame.Detail))
+            {
+                RecordRefused();
+            }
+            else
+            {
+                RecordError("error frame: " + frame.Detail);
+            }
         }
 
         InterlockedMax(ref _lastAckTicks, now);
@@ -302,20 +326,17 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
 
         var now = Stopwatch.GetTimestamp();
         subscriber.Latency.RecordTicks(now - frame.SentTicks);
+        // Sequence numbers skip the posts the server refused, so a gap alone is not a loss: what was
+        // stored and not received is counted at the end (acknowledged minus received, per lane).
         var expected = subscriber.Next[frame.Slot];
-        if (frame.Seq == expected)
-        {
-            subscriber.Next[frame.Slot] = expected + 1;
-            Volatile.Write(ref subscriber.InOrder, subscriber.InOrder + 1);
-        }
-        else if (frame.Seq < expected)
+        if (frame.Seq < expected)
         {
             subscriber.Duplicated++;
         }
         else
         {
-            subscriber.Gaps += frame.Seq - expected;
             subscriber.Next[frame.Slot] = frame.Seq + 1;
+            subscriber.Distinct[frame.Slot]++;
             Volatile.Write(ref subscriber.InOrder, subscriber.InOrder + 1);
         }
 
@@ -372,10 +393,9 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
         {
             for (var slot = 0; slot < subscriber.Next.Length; slot++)
             {
-                lost += Math.Max(0, ackedPerSlot[(subscriber.Chat, slot)] - subscriber.Next[slot]);
+                lost += Math.Max(0, ackedPerSlot[(subscriber.Chat, slot)] - subscriber.Distinct[slot]);
             }
 
-            lost += subscriber.Gaps;
             duplicated += subscriber.Duplicated;
             latency.Merge(subscriber.Latency);
         }
@@ -398,6 +418,7 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
             .Count("message_bytes", "message size", options.Size, "bytes")
             .Number("duration_s", "duration", publishSeconds, "s")
             .Count("messages", "messages stored", acked)
+            .Count("refused", "refused (rate limit)", Interlocked.Read(ref _refused))
             .Number("messages_per_sec", "messages/s", publishSeconds > 0 ? acked / publishSeconds : 0)
             .Count("deliveries", "deliveries", delivered)
             .Number("deliveries_per_sec", "deliveries/s", deliverySeconds > 0 ? delivered / deliverySeconds : 0)
@@ -420,6 +441,24 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
         var delivered = subscribers.Sum(s => Volatile.Read(ref s.Received));
         var seconds = Stopwatch.GetElapsedTime(_startTicks).TotalSeconds;
         return string.Create(CultureInfo.InvariantCulture, $"{acked:N0} msgs ({acked / seconds:N0}/s)  {delivered:N0} deliveries ({delivered / seconds:N0}/s)");
+    }
+
+    /// <summary>A post refused by the server's rate limit: not stored, so not owed to anyone.
+    /// In the first second it means the limit, not the server, would be measured: stop.</summary>
+    private void RecordRefused()
+    {
+        Interlocked.Increment(ref _refused);
+        if (Stopwatch.GetElapsedTime(_startTicks) < Throttling.EarlyWindow && !_throttledEarly)
+        {
+            _throttledEarly = true;
+            try
+            {
+                _stopOnThrottle.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
     }
 
     private void RecordError(string message)
@@ -468,11 +507,12 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
     {
         public int Chat { get; } = chat;
         public long[] Next { get; } = new long[slots];
+        /// <summary>Distinct messages received per lane.</summary>
+        public long[] Distinct { get; } = new long[slots];
         public LatencyHistogram Latency { get; } = new();
         public long Received;
         public long InOrder;
         public long Duplicated;
-        public long Gaps;
         public long Foreign;
     }
 }

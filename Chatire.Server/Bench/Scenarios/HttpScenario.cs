@@ -24,9 +24,16 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
         var tokens = await context.CreateUsersAsync(api, "h", options.Concurrency, ct).ConfigureAwait(false);
         var uri = await api.CreateChatAsync(tokens[0], ct).ConfigureAwait(false);
         await context.ForEachAsync(tokens.Length - 1, i => api.JoinChatAsync(tokens[i + 1], uri, ct), ct).ConfigureAwait(false);
-        for (var i = 0; i < options.Limit; i++)
+        try
         {
-            await api.PostMessageAsync(tokens[0], uri, Frames.Payload(0, 0, i, options.Size), $"fill-{i}", ct).ConfigureAwait(false);
+            for (var i = 0; i < options.Limit; i++)
+            {
+                await api.PostMessageAsync(tokens[0], uri, Frames.Payload(0, 0, i, options.Size), $"fill-{i}", ct).ConfigureAwait(false);
+            }
+        }
+        catch (BenchException ex) when (Throttling.IsThrottled(ex))
+        {
+            throw Throttling.Stop("during setup");
         }
 
         var result = new BenchResult("http")
@@ -34,6 +41,8 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
             .Count("concurrency", "connections", options.Concurrency)
             .Count("history_limit", "history page", options.Limit, "messages");
         long errors = 0;
+        long refused = 0;
+        var throttledEarly = false;
         string? firstError = null;
         var totalSeconds = 0.0;
         foreach (var operation in options.Operation == "both" ? ["read", "post"] : new[] { options.Operation })
@@ -65,6 +74,16 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
                                 throw new BenchException($"reading history returned {count} messages, not {options.Limit}.");
                             }
                         }
+                        else if (status == 429)
+                        {
+                            // Refused by the rate limit, not stored. Early on, the limit is all a run would measure.
+                            Interlocked.Increment(ref refused);
+                            if (Stopwatch.GetElapsedTime(started) < Throttling.EarlyWindow)
+                            {
+                                Volatile.Write(ref throttledEarly, true);
+                                stop.Cancel();
+                            }
+                        }
                         else
                         {
                             Expect("posting a message", status, body, 200);
@@ -87,7 +106,14 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
             cpu.AddTo(result, operation + "_");
         }
 
-        result.Number("duration_s", "duration", totalSeconds, "s").MustBeZero("errors", "errors", errors);
+        if (Volatile.Read(ref throttledEarly))
+        {
+            throw Throttling.Stop("in the first second");
+        }
+
+        result.Number("duration_s", "duration", totalSeconds, "s")
+            .Count("refused", "posts refused (rate limit)", Interlocked.Read(ref refused))
+            .MustBeZero("errors", "errors", errors);
         if (firstError is not null)
         {
             result.Text("first_error", "first error", firstError);

@@ -9,7 +9,7 @@ public sealed record LoginsOptions
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>Sign-ins under concurrency: the server's PBKDF2 cost, by design.</summary>
+/// <summary>Sign-ins under concurrency: the server's bcrypt cost, by design.</summary>
 public sealed class LoginsScenario(BenchContext context, LoginsOptions options)
 {
     public async Task<BenchResult> RunAsync(CancellationToken ct)

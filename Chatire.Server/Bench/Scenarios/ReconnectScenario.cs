@@ -21,6 +21,9 @@ public sealed class ReconnectScenario(BenchContext context, ReconnectOptions opt
     private long _maxAckedId;
     private long _errors;
     private string? _firstError;
+    private long _refused;
+    private long _startTicks;
+    private volatile bool _throttledEarly;
 
     public async Task<BenchResult> RunAsync(CancellationToken ct)
     {
@@ -41,6 +44,7 @@ public sealed class ReconnectScenario(BenchContext context, ReconnectOptions opt
         var publisher = await connector.OpenAsync(target.WebSocketUri(uri, tokens[0]), ct).ConfigureAwait(false);
         var acked = new List<long>();
         var window = new SemaphoreSlim(64);
+        using var stop = new CancellationTokenSource(options.Duration);
         var ackLoop = FrameReceiver.RunAsync(publisher, frame =>
         {
             if (frame.Kind == FrameKind.Ack)
@@ -51,13 +55,27 @@ public sealed class ReconnectScenario(BenchContext context, ReconnectOptions opt
             }
             else if (frame.Kind == FrameKind.Error)
             {
-                RecordError("error frame: " + frame.Detail);
+                if (Throttling.IsThrottled(frame.Detail))
+                {
+                    // Refused, never stored: not owed to any subscriber. Early on, the limit is all a run would measure.
+                    Interlocked.Increment(ref _refused);
+                    if (Stopwatch.GetElapsedTime(Volatile.Read(ref _startTicks)) < Throttling.EarlyWindow)
+                    {
+                        _throttledEarly = true;
+                        stop.Cancel();
+                    }
+                }
+                else
+                {
+                    RecordError("error frame: " + frame.Detail);
+                }
+
                 window.Release();
             }
         }, ct);
 
-        using var stop = new CancellationTokenSource(options.Duration);
         var started = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _startTicks, started);
         long sent = 0;
         await using (new ProgressBar(context.Terminal, "reconnect", options.Duration,
             () => $"{Volatile.Read(ref sent):N0} sent  {subscribers.Sum(s => Volatile.Read(ref s.Reconnects)):N0} reconnects"))
@@ -83,7 +101,7 @@ public sealed class ReconnectScenario(BenchContext context, ReconnectOptions opt
             await Task.WhenAll(cycles).ConfigureAwait(false);
 
             // Drain: every acknowledgement, then every subscriber up to the last acknowledged id.
-            await WaitAsync(() => acked.Count + Interlocked.Read(ref _errors) >= Volatile.Read(ref sent), ct).ConfigureAwait(false);
+            await WaitAsync(() => acked.Count + Interlocked.Read(ref _errors) + Interlocked.Read(ref _refused) >= Volatile.Read(ref sent), ct).ConfigureAwait(false);
             var last = Volatile.Read(ref _maxAckedId);
             await WaitAsync(() => subscribers.All(s => Volatile.Read(ref s.LastId) >= last), ct).ConfigureAwait(false);
         }
@@ -110,6 +128,7 @@ public sealed class ReconnectScenario(BenchContext context, ReconnectOptions opt
             .Count("subscribers", "subscribers", options.Subscribers)
             .Number("duration_s", "duration", seconds, "s")
             .Count("messages", "messages stored", ackedIds.Length)
+            .Count("refused", "refused (rate limit)", Interlocked.Read(ref _refused))
             .Number("messages_per_sec", "messages/s", ackedIds.Length / seconds)
             .Count("reconnects", "reconnects", subscribers.Sum(s => s.Reconnects))
             .Number("reconnects_per_sec", "reconnects/s", subscribers.Sum(s => s.Reconnects) / seconds)
@@ -122,6 +141,11 @@ public sealed class ReconnectScenario(BenchContext context, ReconnectOptions opt
         if (_firstError is not null)
         {
             result.Text("first_error", "first error", _firstError);
+        }
+
+        if (_throttledEarly)
+        {
+            throw Throttling.Stop("in the first second");
         }
 
         return result;
