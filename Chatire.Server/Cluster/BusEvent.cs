@@ -80,11 +80,13 @@ public sealed record BusAuthor(
     [property: JsonPropertyName("active")] bool IsActive,
     [property: JsonPropertyName("staff")] bool IsStaff,
     [property: JsonPropertyName("joined")] string DateJoined,
-    [property: JsonPropertyName("login")] string? LastLogin)
+    [property: JsonPropertyName("login")] string? LastLogin,
+    [property: JsonPropertyName("bio")] string Bio = "",
+    [property: JsonPropertyName("image")] string Image = "")
 {
-    public static BusAuthor From(User u) => new(u.Id, u.Username, u.Email, u.FirstName, u.LastName, u.IsActive, u.IsStaff, u.DateJoined, u.LastLogin);
+    public static BusAuthor From(User u) => new(u.Id, u.Username, u.Email, u.FirstName, u.LastName, u.IsActive, u.IsStaff, u.DateJoined, u.LastLogin, u.Bio, u.Image);
 
-    public User ToUser() => new(Id, Username, Email, FirstName, LastName, "", IsActive, IsStaff, DateJoined, LastLogin);
+    public User ToUser() => new(Id, Username, Email, FirstName, LastName, "", IsActive, IsStaff, DateJoined, LastLogin, Bio, Image);
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]

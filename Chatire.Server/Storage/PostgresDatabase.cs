@@ -11,8 +11,8 @@ namespace Chatire.Storage;
 /// and the pool is cleared, so the first call after PostgreSQL is back gets a fresh connection.
 /// <para>Writes that must keep their order (<see cref="WriteInOrderAsync{T}"/>: posts into a chat) go
 /// through lanes, one per hash of their key. A lane runs every write waiting in it in one transaction
-/// (group commit), each in its own savepoint, so a burst of posts shares one commit while a failing
-/// write affects only itself — as the SQLite writer does.</para>
+/// (group commit), so a burst of posts shares one commit; should one fail, each runs again alone, so
+/// a failing write affects only itself — as with the SQLite writer.</para>
 /// </summary>
 public sealed class PostgresDatabase : Database
 {
@@ -224,8 +224,44 @@ public sealed class PostgresDatabase : Database
         }
     }
 
-    /// <summary>One transaction for the batch, a savepoint per item; items complete after the commit.</summary>
+    /// <summary>
+    /// One transaction for the batch; items complete after the commit. Should an item fail, the
+    /// transaction is rolled back and every item runs again in a transaction of its own, so only the
+    /// failing one fails (cheaper than a savepoint per item: failures are rare, round trips are not).
+    /// </summary>
     private void RunBatch(List<LaneItem> batch)
+    {
+        if (batch.Count > 1)
+        {
+            if (TryRun(batch, out var failure))
+            {
+                return;
+            }
+
+            // The server went away (perhaps during the commit): nothing is run again, as a second run
+            // could store a post twice; the callers get 503 and may retry (with client_id, safely).
+            if (failure is DatabaseUnavailableException)
+            {
+                foreach (var item in batch)
+                {
+                    item.Fail(failure);
+                }
+
+                return;
+            }
+        }
+
+        foreach (var item in batch)
+        {
+            if (!TryRun([item], out var error))
+            {
+                item.Fail(error!);
+            }
+        }
+    }
+
+    /// <summary>Runs the items in one transaction and completes them; false (nothing completed) when it failed.</summary>
+    private bool TryRun(List<LaneItem> items, out Exception? error)
     {
         try
         {
@@ -233,26 +269,9 @@ public sealed class PostgresDatabase : Database
             {
                 using var connection = _source.OpenConnection();
                 using var transaction = connection.BeginTransaction();
-                var single = batch.Count == 1;
-                foreach (var item in batch)
+                foreach (var item in items)
                 {
-                    if (single)
-                    {
-                        item.Run(connection);
-                        continue;
-                    }
-
-                    transaction.Save("item");
-                    try
-                    {
-                        item.Run(connection);
-                        transaction.Release("item");
-                    }
-                    catch (Exception ex) when (!IsUnavailable(ex))
-                    {
-                        transaction.Rollback("item");
-                        item.Fail(ex);
-                    }
+                    item.Run(connection);
                 }
 
                 transaction.Commit();
@@ -261,18 +280,17 @@ public sealed class PostgresDatabase : Database
         }
         catch (Exception ex)
         {
-            foreach (var item in batch)
-            {
-                item.Fail(ex);
-            }
-
-            return;
+            error = ex;
+            return false;
         }
 
-        foreach (var item in batch)
+        foreach (var item in items)
         {
             item.Complete();
         }
+
+        error = null;
+        return true;
     }
 
     private abstract class LaneItem
@@ -288,24 +306,13 @@ public sealed class PostgresDatabase : Database
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
-        private bool _failed;
 
         public Task<T> Task => _completion.Task;
 
         public override void Run(DbConnection connection) => _result = write(connection);
 
-        public override void Complete()
-        {
-            if (!_failed)
-            {
-                _completion.TrySetResult(_result!);
-            }
-        }
+        public override void Complete() => _completion.TrySetResult(_result!);
 
-        public override void Fail(Exception exception)
-        {
-            _failed = true;
-            _completion.TrySetException(exception);
-        }
+        public override void Fail(Exception exception) => _completion.TrySetException(exception);
     }
 }

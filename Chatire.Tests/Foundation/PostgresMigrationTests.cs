@@ -105,4 +105,20 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
         Assert.Contains("postgres://chatire:***@127.0.0.1:1/nowhere", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret-pw", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WriteInOrder_OneFailingWriteInABatch_OthersCommitInOrder()
+    {
+        await using var database = Database.Open(_url);
+        var writes = Enumerable.Range(0, 60).Select(i => i == 30
+            ? database.WriteInOrderAsync(7, c => Database.Scalar<long>(c, "INSERT INTO nowhere VALUES (1) RETURNING 1"))
+            : database.WriteInOrderAsync(7, c => Database.Scalar<long>(c,
+                "INSERT INTO users (username, username_key, password, date_joined) VALUES (@u, @u, 'x', 'now') RETURNING id", ("@u", $"user{i}")))).ToList();
+
+        await Assert.ThrowsAsync<PostgresException>(() => writes[30]);
+        var ids = await Task.WhenAll(writes.Where((_, i) => i != 30));
+
+        Assert.Equal(59L, database.Read(c => Database.Scalar<long>(c, "SELECT COUNT(*) FROM users")));
+        Assert.Equal(ids.Order(), ids);
+    }
 }
