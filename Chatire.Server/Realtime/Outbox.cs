@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Chatire.Observability;
@@ -14,11 +15,16 @@ namespace Chatire.Realtime;
 /// first close status wins, the writer sends it, and the socket is aborted if the peer does not finish
 /// the handshake within <see cref="CloseGrace"/>. Frames queued before <see cref="Open"/> wait, so the
 /// opening frames (presence, replay, the chat list) go first. Each send takes one unit from
-/// <see cref="NextUnit"/>: the place where several waiting frames can be packed into one message.
+/// <see cref="NextUnit"/>. A batching outbox (protocol v2, <c>batch=1</c>) packs the frames that are
+/// already waiting into one message, one frame per line, up to <see cref="MaxBatchBytes"/>: it copies
+/// the bytes each broadcast serialized once into a pooled buffer, and never waits for more frames.
 /// </summary>
-public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string name)
+public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger log, string name)
 {
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>The largest batch; a single frame larger than this is sent alone.</summary>
+    public const int MaxBatchBytes = 64 * 1024;
 
     private readonly Queue<OutboundFrame> _queue = new();
     private readonly int _capacity = Math.Max(1, capacity);
@@ -99,6 +105,65 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
     public Task SendNowAsync(byte[] bytes) =>
         Waiting(_socket!.SendAsync(new ReadOnlyMemory<byte>(bytes), WebSocketMessageType.Text, true, _abort.Token));
 
+    /// <summary>Sends opening frames directly (a replay), packed into batches when the socket batches.
+    /// Stops early when the socket starts closing.</summary>
+    public async Task SendNowAsync(IEnumerable<byte[]> frames)
+    {
+        if (!batching)
+        {
+            foreach (var frame in frames)
+            {
+                if (IsClosing)
+                {
+                    return;
+                }
+
+                await SendNowAsync(frame).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+        try
+        {
+            var length = 0;
+            foreach (var frame in frames)
+            {
+                if (IsClosing)
+                {
+                    return;
+                }
+
+                if (length > 0 && length + 1 + frame.Length > MaxBatchBytes)
+                {
+                    await SendNowAsync(buffer, length).ConfigureAwait(false);
+                    length = 0;
+                }
+
+                if (length == 0 && frame.Length >= MaxBatchBytes)
+                {
+                    await SendNowAsync(frame).ConfigureAwait(false);
+                    continue;
+                }
+
+                length = Append(buffer, length, frame);
+            }
+
+            if (length > 0 && !IsClosing)
+            {
+                await SendNowAsync(buffer, length).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private Task SendNowAsync(byte[] buffer, int length) =>
+        Waiting(_socket!.SendAsync(new ReadOnlyMemory<byte>(buffer, 0, length), WebSocketMessageType.Text, true, _abort.Token));
+
     /// <summary>Queued timeline frames at or below <paramref name="position"/> were already sent by a replay: they are dropped.</summary>
     public void SkipUpTo(long position) => _skipUpTo = position;
 
@@ -176,19 +241,64 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
         _ = PumpAsync();
     }
 
-    /// <summary>The next message to send, or null when nothing is waiting (called under the lock). One frame
-    /// per message today; packing several waiting frames (protocol v2 batching) belongs here.</summary>
-    private byte[]? NextUnit()
+    /// <summary>The next message to send, or an empty unit when nothing is waiting (called under the lock).
+    /// Without batching, one frame; with it, every frame already waiting that fits, one per line.</summary>
+    private SendUnit NextUnit()
     {
+        byte[]? first = null;
         while (_queue.TryDequeue(out var frame))
         {
-            if (frame.Position == 0 || frame.Position > _skipUpTo)
+            if (IsWanted(frame))
             {
-                return frame.Bytes;
+                first = frame.Bytes;
+                break;
             }
         }
 
-        return null;
+        if (first is null || !batching || first.Length >= MaxBatchBytes || !TryPeekWanted(out var next) || first.Length + 1 + next.Bytes.Length > MaxBatchBytes)
+        {
+            return new SendUnit(first, first?.Length ?? 0, false);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+        var length = Append(buffer, 0, first);
+        while (TryPeekWanted(out next) && length + 1 + next.Bytes.Length <= MaxBatchBytes)
+        {
+            _queue.Dequeue();
+            length = Append(buffer, length, next.Bytes);
+        }
+
+        return new SendUnit(buffer, length, true);
+    }
+
+    /// <summary>Drops frames a replay already sent from the head of the queue, then peeks the next one.</summary>
+    private bool TryPeekWanted(out OutboundFrame frame)
+    {
+        while (_queue.TryPeek(out frame))
+        {
+            if (IsWanted(frame))
+            {
+                return true;
+            }
+
+            _queue.Dequeue();
+        }
+
+        return false;
+    }
+
+    private bool IsWanted(OutboundFrame frame) => frame.Position == 0 || frame.Position > _skipUpTo;
+
+    /// <summary>Appends a frame to a batch, after a line break unless it is the first.</summary>
+    private static int Append(byte[] buffer, int length, byte[] frame)
+    {
+        if (length > 0)
+        {
+            buffer[length++] = (byte)'\n';
+        }
+
+        frame.CopyTo(buffer, length);
+        return length + frame.Length;
     }
 
     /// <summary>
@@ -203,7 +313,7 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
         {
             while (true)
             {
-                byte[]? unit;
+                SendUnit unit;
                 lock (_queue)
                 {
                     if (IsClosing)
@@ -212,7 +322,7 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
                     }
 
                     unit = NextUnit();
-                    if (unit is null)
+                    if (unit.Bytes is null)
                     {
                         _writing = false;
                         return;
@@ -221,14 +331,24 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
 
                 // No cancellation token: the runtime's fast send path takes none. Abort() aborts the socket,
                 // which fails a waiting send just the same.
-                var send = socket.SendAsync(new ReadOnlyMemory<byte>(unit), WebSocketMessageType.Text, true, CancellationToken.None);
-                if (!send.IsCompleted)
+                try
                 {
-                    await Waiting(send).ConfigureAwait(false);
+                    var send = socket.SendAsync(new ReadOnlyMemory<byte>(unit.Bytes, 0, unit.Length), WebSocketMessageType.Text, true, CancellationToken.None);
+                    if (!send.IsCompleted)
+                    {
+                        await Waiting(send).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        send.GetAwaiter().GetResult();
+                    }
                 }
-                else
+                finally
                 {
-                    send.GetAwaiter().GetResult();
+                    if (unit.Pooled)
+                    {
+                        ArrayPool<byte>.Shared.Return(unit.Bytes!);
+                    }
                 }
             }
 
@@ -273,4 +393,7 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
 
         return reason;
     }
+
+    /// <summary>One message for the socket: a queued frame as it is, or a batch in a pooled buffer.</summary>
+    private readonly record struct SendUnit(byte[]? Bytes, int Length, bool Pooled);
 }
