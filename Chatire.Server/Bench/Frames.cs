@@ -18,7 +18,7 @@ public readonly record struct Frame(FrameKind Kind, long Id, long SentTicks, int
 /// <summary>
 /// Bench message texts carry their send time and origin: <c>b:&lt;stopwatch ticks&gt;:&lt;slot&gt;:&lt;seq&gt;:</c>
 /// then padding to the requested size. Frames are read with Utf8JsonReader, without allocating
-/// for the common message and ack frames.
+/// for the common message and ack frames; a batched message is split on its line breaks.
 /// </summary>
 public static class Frames
 {
@@ -40,6 +40,24 @@ public static class Frames
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Parses every frame of a WebSocket message: one, or a batch of frames one per line
+    /// (JSON text never holds a raw line break, so splitting on it is exact).</summary>
+    public static void ParseEach(ReadOnlySpan<byte> message, Action<Frame> onFrame)
+    {
+        while (true)
+        {
+            var end = message.IndexOf((byte)'\n');
+            if (end < 0)
+            {
+                onFrame(Parse(message));
+                return;
+            }
+
+            onFrame(Parse(message[..end]));
+            message = message[(end + 1)..];
+        }
     }
 
     public static Frame Parse(ReadOnlySpan<byte> json)

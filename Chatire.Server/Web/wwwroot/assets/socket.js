@@ -101,7 +101,7 @@ export class ChatConnection {
       return;
     }
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = new URLSearchParams({ v: '2', token, since: String(this.options.since()) });
+    const query = new URLSearchParams({ v: '2', batch: '1', token, since: String(this.options.since()) });
     const url = `${scheme}//${location.host}/ws/chats/${encodeURIComponent(this.options.uri)}/?${query}`;
     this.setState(this.attempts === 0 ? 'connecting' : 'reconnecting', { now: true });
     let ws;
@@ -122,13 +122,16 @@ export class ChatConnection {
     });
     ws.addEventListener('message', (event) => {
       if (ws !== this.ws || typeof event.data !== 'string') return;
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch {
-        return;
+      // batch=1: one message may carry several frames, one per line.
+      for (const line of event.data.split('\n')) {
+        let frame;
+        try {
+          frame = JSON.parse(line);
+        } catch {
+          continue;
+        }
+        if (frame && typeof frame === 'object') this.options.onFrame(frame);
       }
-      if (frame && typeof frame === 'object') this.options.onFrame(frame);
     });
     ws.addEventListener('close', (event) => {
       if (ws !== this.ws && this.ws !== null) return;
