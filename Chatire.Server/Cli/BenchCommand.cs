@@ -134,6 +134,7 @@ public static class BenchCommand
         var concurrency = IntOption("--concurrency", 16, "Keep-alive connections, each with one request in flight.");
         var limit = IntOption("--limit", 20, "Messages per history page.");
         var size = IntOption("--size", 64, "Message text length in characters.");
+        var peer = PeerOption();
         var common = new CommonOptions("5s", "How long each operation runs");
         var command = new Command("http", """
             Keep-alive HTTP load: history reads of one chat (pre-filled with messages) and message
@@ -144,9 +145,10 @@ public static class BenchCommand
               chatire bench http
               chatire bench http --op read --concurrency 32 --limit 50
               chatire bench http --op post --duration 10s --json
-            """) { op, concurrency, limit, size };
+              chatire bench http --op post --peer --url http://127.0.0.1:8200
+            """) { op, concurrency, limit, size, peer };
         common.AddTo(command);
-        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, false, false, context =>
+        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, parseResult.GetValue(peer), false, context =>
             new HttpScenario(context, new HttpOptions
             {
                 Operation = parseResult.GetValue(op) ?? "both",
@@ -216,7 +218,7 @@ public static class BenchCommand
         new(name) { Description = description, DefaultValueFactory = _ => fallback };
 
     private static Option<bool> PeerOption() =>
-        new("--peer") { Description = "The target is the comparison peer (scripts/bench/peer): no accounts, chats are just names." };
+        new("--peer") { Description = "The target is a comparison peer (scripts/bench/peer, scripts/bench/bare): no accounts, chats are just names." };
 
     private static Option<bool> NoBatchOption() =>
         new("--no-batch") { Description = "One WebSocket message per frame. By default the generator's sockets ask Chatire for batched frames (?v=2&batch=1)." };
