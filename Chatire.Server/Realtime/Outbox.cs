@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Chatire.Observability;
@@ -17,7 +18,11 @@ namespace Chatire.Realtime;
 /// opening frames (presence, replay, the chat list) go first. Each send takes one unit from
 /// <see cref="NextUnit"/>. A batching outbox (protocol v2, <c>batch=1</c>) packs the frames that are
 /// already waiting into one message, one frame per line, up to <see cref="MaxBatchBytes"/>: it copies
-/// the bytes each broadcast serialized once into a pooled buffer, and never waits for more frames.
+/// the bytes each broadcast serialized once into a pooled buffer, and never waits for more frames. Its
+/// writer does not start inline: the outbox joins <see cref="Due"/>, and one thread-pool item sends for
+/// every due outbox (see <see cref="FlushDue"/>). Under load that item runs after the broadcasts already
+/// queued before it, so each socket finds several frames waiting and sends them with one syscall; when
+/// idle it runs at once, so a lone frame goes alone, a thread-pool hop later.
 /// </summary>
 public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger log, string name)
 {
@@ -25,6 +30,10 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
 
     /// <summary>The largest batch; a single frame larger than this is sent alone.</summary>
     public const int MaxBatchBytes = 64 * 1024;
+
+    /// <summary>Batching outboxes whose writer is due, and whether a thread-pool item to run them is queued.</summary>
+    private static readonly ConcurrentQueue<Outbox> Due = new();
+    private static int _flushQueued;
 
     private readonly Queue<OutboundFrame> _queue = new();
     private readonly int _capacity = Math.Max(1, capacity);
@@ -97,8 +106,30 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
             return false;
         }
 
-        _ = PumpAsync();
+        if (batching)
+        {
+            Due.Enqueue(this);
+            if (Interlocked.Exchange(ref _flushQueued, 1) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static _ => FlushDue(), (object?)null, preferLocal: false);
+            }
+        }
+        else
+        {
+            _ = PumpAsync();
+        }
+
         return true;
+    }
+
+    /// <summary>Runs the writer of every due outbox (each sends inline until it is empty or a send waits).</summary>
+    private static void FlushDue()
+    {
+        Volatile.Write(ref _flushQueued, 0);
+        while (Due.TryDequeue(out var outbox))
+        {
+            _ = outbox.PumpAsync();
+        }
     }
 
     /// <summary>Sends an opening frame directly (before <see cref="Open"/>; the caller is the only writer then).</summary>
