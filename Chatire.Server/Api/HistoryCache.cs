@@ -30,7 +30,7 @@ public sealed class HistoryCache(ChatService chats, UserStore users, int chatCap
     /// <summary>The answer for the newest <paramref name="limit"/> messages, or null when this read is not one the cache can answer.</summary>
     public byte[]? Newest(Core.Chat chat, int limit)
     {
-        if (limit > PageCapacity)
+        if (limit > PageCapacity || chatCapacity == 0)
         {
             return null;
         }

@@ -7,11 +7,12 @@ using Chatire.Storage;
 namespace Chatire.Api;
 
 /// <summary>/health and /metrics.</summary>
-public sealed class OpsApi(Database database, Metrics metrics)
+/// <param name="busLive">Whether this node hears the cluster (PostgreSQL); null on SQLite.</param>
+public sealed class OpsApi(Database database, Metrics metrics, Func<bool>? busLive = null)
 {
     public Task<ApiResponse> Health(RequestContext context)
     {
-        var healthy = database.IsHealthy();
+        var healthy = (busLive?.Invoke() ?? true) && database.IsHealthy();
         return Task.FromResult(ApiResponse.Json(new HealthResponse(healthy ? "ok" : "unavailable"), ApiJsonContext.Wire.HealthResponse, healthy ? 200 : 503));
     }
 

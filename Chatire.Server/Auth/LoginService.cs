@@ -33,7 +33,7 @@ public sealed class LoginService(UserStore users, TokenService tokens, PasswordH
         var matches = await workers.RunAsync(() => PasswordHasher.Verify(password, hash)).ConfigureAwait(false);
         if (user is null || !matches || !user.IsActive)
         {
-            throttle.RecordFailure(username, clientAddress);
+            await throttle.RecordFailureAsync(username, clientAddress).ConfigureAwait(false);
             log.Warning("Failed login for user {Username} from {Client}", ForLog(username), clientAddress);
             throw new ValidationException("non_field_errors", InvalidCredentials);
         }

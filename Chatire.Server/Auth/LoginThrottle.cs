@@ -1,5 +1,6 @@
 using Chatire.Configuration;
 using Chatire.Core;
+using Chatire.Storage;
 
 namespace Chatire.Auth;
 
@@ -7,9 +8,10 @@ namespace Chatire.Auth;
 /// Counts failed logins in a sliding window per (username, client address), per client address and per
 /// username. A key is throttled while it has at least its limit of failures in the window; it opens
 /// again when the oldest of them leaves the window. Only the newest <c>limit</c> failures of a key are
-/// kept, so memory stays bounded by the keys that failed recently.
+/// kept, so memory stays bounded by the keys that failed recently. With <paramref name="shared"/>
+/// (PostgreSQL), the failures are kept in the database instead, so a cluster counts them together.
 /// </summary>
-public sealed class LoginThrottle(ChatireSettings settings, IClock clock)
+public sealed class LoginThrottle(ChatireSettings settings, IClock clock, LoginFailureStore? shared = null)
 {
     private const int SweepEvery = 1024;
 
@@ -22,6 +24,21 @@ public sealed class LoginThrottle(ChatireSettings settings, IClock clock)
     {
         var now = clock.UtcNow;
         TimeSpan? wait = null;
+        if (shared is not null)
+        {
+            foreach (var (key, limit) in Keys(username, address))
+            {
+                var times = shared.Recent(key, now - settings.LoginWindow, limit);
+                if (times.Count >= limit)
+                {
+                    var opens = times[0] + settings.LoginWindow - now;
+                    wait = wait is { } w && w > opens ? w : opens;
+                }
+            }
+
+            return Seconds(wait);
+        }
+
         lock (_lock)
         {
             foreach (var (key, limit) in Keys(username, address))
@@ -41,13 +58,29 @@ public sealed class LoginThrottle(ChatireSettings settings, IClock clock)
             }
         }
 
-        return wait is { } value ? Math.Max(1, (int)Math.Ceiling(value.TotalSeconds)) : null;
+        return Seconds(wait);
     }
 
-    /// <summary>Counts one failed login against all three keys.</summary>
+    private static int? Seconds(TimeSpan? wait) => wait is { } value ? Math.Max(1, (int)Math.Ceiling(value.TotalSeconds)) : null;
+
+    /// <summary>Counts one failed login against all three keys (in the database when shared).</summary>
+    public Task RecordFailureAsync(string username, string address)
+    {
+        if (shared is null)
+        {
+            RecordFailure(username, address);
+            return Task.CompletedTask;
+        }
+
+        var now = clock.UtcNow;
+        return shared.RecordAsync(Keys(username, address).Select(k => k.Key), Timestamps.Truncate(now), now - settings.LoginWindow);
+    }
+
+    /// <summary>Counts one failed login against all three keys, in this process.</summary>
     public void RecordFailure(string username, string address)
     {
         var now = clock.UtcNow;
+
         lock (_lock)
         {
             foreach (var (key, limit) in Keys(username, address))

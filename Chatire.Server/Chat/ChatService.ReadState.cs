@@ -33,7 +33,13 @@ public sealed partial class ChatService
         {
             var current = ChatStore.LastRead(c, chat.Id, reader.Id) ?? throw ApiException.Forbidden();
             var target = Math.Min(upTo, MessageStore.MaxId(c, chat.Id));
-            return (current, target > current ? ChatStore.MoveRead(c, chat.Id, reader.Id, target) ?? current : current);
+            if (target <= current)
+            {
+                return (current, current);
+            }
+
+            ChatStore.MoveRead(c, chat.Id, reader.Id, target);
+            return (current, target);
         }).ConfigureAwait(false);
         if (after > before)
         {

@@ -48,11 +48,14 @@ public sealed partial class ChatService
         _members = new(LookupLifetime, clock);
     }
 
-    /// <summary>Sets who hears about changes (the realtime hub and caches).</summary>
-    public void Subscribe(IChatEvents events)
+    /// <summary>Sets who hears about changes on this node (the realtime hub and caches) and, in a cluster, who
+    /// tells the other nodes about the changes that do not travel with the timeline (<paramref name="relay"/>).
+    /// Changes heard from other nodes also drop this service's cached lookups of the chat.</summary>
+    public void Subscribe(IChatEvents events, IChatEvents? relay = null)
     {
-        _sequencer.Subscribe(events);
-        _events = events;
+        var local = new ChatEventFanout(new LookupInvalidation(this), events);
+        _sequencer.Subscribe(local);
+        _events = relay is null ? local : new ChatEventFanout(local, relay);
     }
 
     /// <summary>Called once per message stored (metrics).</summary>
@@ -195,7 +198,8 @@ public sealed partial class ChatService
     /// Posts to a chat the author is known to be a member of (checks done by the caller): an earlier
     /// message with the same client_id is returned as it is (and costs no rate-limit token); otherwise
     /// the per-user rate limit applies (429), the message is committed, announced in id order, and
-    /// returned. The client_id check runs inside the write, so a message is stored once; only a post
+    /// returned. Posting moves the author's read marker to the message (who writes has seen the chat);
+    /// no read frame is sent for that move, the message frame itself shows it. The client_id check runs inside the write, so a message is stored once; only a post
     /// over the limit looks for an earlier copy first, so a retry is answered rather than throttled.
     /// </summary>
     public async Task<PostResult> PostAsync(Core.Chat chat, User author, string text, string? clientId)
@@ -225,6 +229,7 @@ public sealed partial class ChatService
                 }
 
                 ChatStore.Touch(c, chat.Id, created);
+                ChatStore.MoveRead(c, chat.Id, author.Id, id);
                 var message = new AuthoredMessage(new ChatMessage(id, chat.Id, chat.Uri, author.Id, text, created, clientId), author);
                 _sequencer.Stored(c, new TimelineEntry(TimelineKind.Message, id, message));
                 reservedId = id;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Chatire.Auth;
+using Chatire.Cluster;
 using Chatire.Configuration;
 using Chatire.Core;
 using Chatire.Storage;
@@ -15,6 +16,11 @@ public sealed class AdminContext : IAsyncDisposable
         Database = database;
         Users = new UserStore(database);
         Tokens = new TokenService(database, new TokenStore(database), Users, settings, SystemClock.Instance);
+        if (database is PostgresDatabase postgres)
+        {
+            Tokens.Subscribe(new ClusterSessionNotifier(postgres));
+        }
+
         Accounts = new AccountService(Users, Tokens, new PasswordHasher(settings.Pbkdf2Iterations), SystemClock.Instance);
     }
 

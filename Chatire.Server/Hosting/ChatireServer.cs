@@ -1,6 +1,7 @@
 using Chatire.Api;
 using Chatire.Auth;
 using Chatire.Chat;
+using Chatire.Cluster;
 using Chatire.Configuration;
 using Chatire.Core;
 using Chatire.Http;
@@ -38,13 +39,36 @@ public sealed class ChatireServer : IAsyncDisposable
         Tokens = new TokenService(Database, TokenStore, Users, settings, Clock);
         Hasher = new PasswordHasher(settings.Pbkdf2Iterations);
         Metrics = new Metrics();
-        Chats = new ChatService(Database, new ChatStore(Database), new MessageStore(Database), Users,
-            new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock);
+        var messages = new MessageStore(Database);
+        if (Database is PostgresDatabase postgres)
+        {
+            Bus = new ClusterBus(postgres, messages, log);
+            Heartbeat = new NodeHeartbeat(postgres, Bus.Node, log);
+            Presence = new ClusterPresence(postgres, Bus.Node, log);
+            Heartbeat.AfterBeat = Presence.SweepDeadNodes;
+        }
+
+        Chats = new ChatService(Database, new ChatStore(Database), messages, Users,
+            new MessageRateLimiter(settings.MessageRate, settings.MessageBurst, Clock), Clock, Bus);
         Chats.OnMessageStored(Metrics.MessageStored);
-        Hub = new Hub(settings, Tokens, Users, Chats, Metrics);
-        History = new HistoryCache(Chats, Users);
-        Chats.Subscribe(new ChatEventFanout(Hub, History));
-        Tokens.Subscribe(Hub);
+        Hub = new Hub(settings, Tokens, Users, Chats, Metrics, Presence);
+
+        // With several nodes, another node's post could be missing from this node's copy for a moment:
+        // history is read from the database.
+        History = new HistoryCache(Chats, Users, Bus is null ? HistoryCache.DefaultChatCapacity : 0);
+        Chats.Subscribe(new ChatEventFanout(Hub, History), Bus);
+        if (Bus is null)
+        {
+            Tokens.Subscribe(Hub);
+        }
+        else
+        {
+            Tokens.Subscribe(new SessionEventFanout(Hub, Bus));
+            Bus.Attach(Hub, Tokens.InvalidateCache, () => Hub.ChatIds, Metrics.BusDelivered);
+            Bus.AttachPresence(Hub);
+            Metrics.TrackCluster(() => Heartbeat!.Nodes);
+        }
+
         _housekeeping = new Housekeeping(Tokens, log, options.HousekeepingInterval);
         _housekeeping.OnTick(Hub.CheckSocketsAsync);
     }
@@ -63,6 +87,13 @@ public sealed class ChatireServer : IAsyncDisposable
     public PasswordWorkers? Passwords { get; private set; }
     public LoginThrottle? LoginThrottle { get; private set; }
     public ChatService Chats { get; }
+
+    /// <summary>The fan-out between nodes (PostgreSQL only).</summary>
+    public ClusterBus? Bus { get; }
+
+    public NodeHeartbeat? Heartbeat { get; }
+
+    public ClusterPresence? Presence { get; }
     public Hub Hub { get; }
 
     /// <summary>The route table the main port serves.</summary>
@@ -106,15 +137,28 @@ public sealed class ChatireServer : IAsyncDisposable
 
     private void Start()
     {
+        if (Bus is not null)
+        {
+            Bus.Start();
+            Presence!.Start();
+            Heartbeat!.Start();
+
+            // Serve once the node hears the cluster, so nothing stored meanwhile is missed by its sockets.
+            if (!Bus.Ready.Wait(TimeSpan.FromSeconds(10)))
+            {
+                Log.Warning("The cluster bus is not connected yet; serving anyway");
+            }
+        }
+
         Passwords = new PasswordWorkers();
-        LoginThrottle = new LoginThrottle(Settings, Clock);
+        LoginThrottle = new LoginThrottle(Settings, Clock, Bus is null ? null : new LoginFailureStore(Database));
         var logins = new LoginService(Users, Tokens, Hasher, Passwords, LoginThrottle, Clock, Log);
         var accounts = new AccountsApi(Settings, new AccountService(Users, Tokens, Hasher, Clock, Passwords), Users, Tokens, logins);
         var tokens = new TokensApi(logins, Tokens);
         var chats = new ChatsApi(Chats, History);
         var cors = new Cors(Settings.CorsOrigins);
         var sockets = new WebSocketEndpoint(Settings, cors, Tokens, Chats, Hub, Metrics, Log);
-        var ops = new OpsApi(Database, Metrics);
+        var ops = new OpsApi(Database, Metrics, Bus is null ? null : () => Bus.IsLive);
         var web = Settings.WebClient ? new WebClient() : null;
 
         var routes = RouteTable = Routes.Build(Settings, accounts, tokens, chats, sockets, ops, web);
@@ -145,6 +189,7 @@ public sealed class ChatireServer : IAsyncDisposable
         await _housekeeping.StopAsync().ConfigureAwait(false);
         await Task.WhenAll(_listeners.Select(l => l.StopAsync(Options.ShutdownTimeout))).ConfigureAwait(false);
         Passwords?.Dispose();
+        await StopClusterAsync().ConfigureAwait(false);
         await Database.DisposeAsync().ConfigureAwait(false);
         Log.Information("Chatire stopped");
         if (_ownsLogger)
@@ -158,6 +203,7 @@ public sealed class ChatireServer : IAsyncDisposable
         if (_listeners.Count == 0 && Interlocked.Exchange(ref _stopped, 1) == 0)
         {
             await _housekeeping.StopAsync().ConfigureAwait(false);
+            await StopClusterAsync().ConfigureAwait(false);
             await Database.DisposeAsync().ConfigureAwait(false);
             if (_ownsLogger)
             {
@@ -168,5 +214,23 @@ public sealed class ChatireServer : IAsyncDisposable
         }
 
         await StopAsync().ConfigureAwait(false);
+    }
+
+    private async Task StopClusterAsync()
+    {
+        if (Presence is not null)
+        {
+            await Presence.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Heartbeat is not null)
+        {
+            await Heartbeat.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Bus is not null)
+        {
+            await Bus.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -13,6 +13,9 @@ public sealed class Metrics : IRequestObserver
     private readonly ConcurrentDictionary<(string Route, string Method, int Status), long[]> _requests = new();
     private readonly ConcurrentDictionary<string, Histogram> _durations = new();
 
+    private readonly Histogram _busLag = new();
+    private Func<int>? _clusterNodes;
+
     private long _webSocketConnections;
     private long _messagesStored;
     private long _deliveries;
@@ -28,6 +31,12 @@ public sealed class Metrics : IRequestObserver
     public void MessageStored() => Interlocked.Increment(ref _messagesStored);
     public void Delivered(long frames = 1) => Interlocked.Add(ref _deliveries, frames);
     public void SlowConsumerDropped() => Interlocked.Increment(ref _slowConsumersDropped);
+
+    /// <summary>Adds the cluster's metrics (PostgreSQL): nodes alive, and delivery lag between nodes.</summary>
+    public void TrackCluster(Func<int> nodes) => _clusterNodes = nodes;
+
+    /// <summary>A message stored on another node reached this one after <paramref name="seconds"/>.</summary>
+    public void BusDelivered(double seconds) => _busLag.Observe(seconds);
 
     public void Observe(string routeTemplate, string method, int status, TimeSpan elapsed)
     {
@@ -45,6 +54,13 @@ public sealed class Metrics : IRequestObserver
         Counter(text, "chatire_messages_stored_total", "Messages stored.", MessagesStored);
         Counter(text, "chatire_deliveries_total", "Message frames queued to WebSockets.", Deliveries);
         Counter(text, "chatire_slow_consumers_dropped_total", "WebSockets closed for falling behind (1013).", SlowConsumersDropped);
+
+        if (_clusterNodes is { } nodes)
+        {
+            Gauge(text, "chatire_cluster_nodes", "Nodes of the cluster seen alive, this one included.", nodes());
+            text.Append("# HELP chatire_bus_delivery_lag_seconds Time from a message's commit on another node to its delivery here.\n# TYPE chatire_bus_delivery_lag_seconds histogram\n");
+            _busLag.Render(text, "chatire_bus_delivery_lag_seconds", "");
+        }
 
         text.Append("# HELP chatire_http_requests_total HTTP requests by route template, method and status.\n# TYPE chatire_http_requests_total counter\n");
         foreach (var ((route, method, status), count) in _requests.ToArray().OrderBy(p => p.Key.Route, StringComparer.Ordinal).ThenBy(p => p.Key.Method).ThenBy(p => p.Key.Status))
@@ -90,19 +106,22 @@ public sealed class Metrics : IRequestObserver
             Interlocked.Add(ref _sumMicros, (long)(seconds * 1_000_000));
         }
 
+        private static string Comma(string labels) => labels.Length == 0 ? "" : ",";
+
         public void Render(StringBuilder text, string name, string labels)
         {
             long cumulative = 0;
             for (var i = 0; i < Buckets.Length; i++)
             {
                 cumulative += Interlocked.Read(ref _counts[i]);
-                text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"{Buckets[i]}\"}} {cumulative}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels}{Comma(labels)}le=\"{Buckets[i]}\"}} {cumulative}\n");
             }
 
             cumulative += Interlocked.Read(ref _counts[Buckets.Length]);
-            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"+Inf\"}} {cumulative}\n");
-            text.Append(CultureInfo.InvariantCulture, $"{name}_sum{{{labels}}} {Interlocked.Read(ref _sumMicros) / 1_000_000.0}\n");
-            text.Append(CultureInfo.InvariantCulture, $"{name}_count{{{labels}}} {cumulative}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels}{Comma(labels)}le=\"+Inf\"}} {cumulative}\n");
+            var braces = labels.Length == 0 ? "" : "{" + labels + "}";
+            text.Append(CultureInfo.InvariantCulture, $"{name}_sum{braces} {Interlocked.Read(ref _sumMicros) / 1_000_000.0}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{name}_count{braces} {cumulative}\n");
         }
     }
 }

@@ -13,7 +13,8 @@ namespace Chatire.Realtime;
 /// and the per-user limit), and the server-wide limit. Hears about the chats' changes from the chat
 /// domain and about ended sessions from auth, and delivers or closes what they affect.
 /// </summary>
-public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore users, ChatService chats, Metrics metrics) : IChatEvents, ISessionEvents
+public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore users, ChatService chats, Metrics metrics, IClusterPresence? cluster = null)
+    : IChatEvents, ISessionEvents, IPresenceListener
 {
     /// <summary>How long a shutdown waits for peers to answer the 1001 close before dropping them.</summary>
     public static readonly TimeSpan ShutdownHandshake = TimeSpan.FromSeconds(2);
@@ -38,6 +39,9 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
             }
         }
     }
+
+    /// <summary>The chats that have sockets on this node.</summary>
+    public IEnumerable<long> ChatIds => _rooms.Keys;
 
     /// <summary>Admits a socket (limits checked) and subscribes a chat socket to its chat's room.</summary>
     /// <exception cref="ApiException">503 when the server is full or stopping, 429 when the user holds too many sockets.</exception>
@@ -80,7 +84,11 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
 
         while (true)
         {
-            var room = _rooms.GetOrAdd(chatSocket.Chat.Id, id => new Room(id));
+            if (!_rooms.TryGetValue(chatSocket.Chat.Id, out var room))
+            {
+                room = _rooms.GetOrAdd(chatSocket.Chat.Id, NewRoom(chatSocket.Chat.Id));
+            }
+
             if (room.TryAdd(chatSocket))
             {
                 return;
@@ -88,6 +96,52 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
 
             // The room was retired by its last socket leaving just now; a fresh one replaces it.
             _rooms.TryRemove(new KeyValuePair<long, Room>(chatSocket.Chat.Id, room));
+        }
+    }
+
+    /// <summary>A room for a chat that had no sockets here: in a cluster it starts with who is online elsewhere.</summary>
+    private Room NewRoom(long chatId)
+    {
+        var room = new Room(chatId, cluster);
+        if (cluster is not null)
+        {
+            try
+            {
+                foreach (var (node, user) in cluster.Elsewhere(chatId))
+                {
+                    room.RemoteJoined(node, user);
+                }
+            }
+            catch (DatabaseUnavailableException)
+            {
+                // The other nodes' joins still arrive as they happen; the room starts with this node's users.
+            }
+        }
+
+        return room;
+    }
+
+    public void RemoteJoined(string node, long chatId, User user)
+    {
+        if (_rooms.TryGetValue(chatId, out var room))
+        {
+            room.RemoteJoined(node, user);
+        }
+    }
+
+    public void RemoteLeft(string node, long chatId, long userId)
+    {
+        if (_rooms.TryGetValue(chatId, out var room))
+        {
+            room.RemoteLeft(node, userId);
+        }
+    }
+
+    public void NodeGone(string node)
+    {
+        foreach (var room in _rooms.Values)
+        {
+            room.NodeGone(node);
         }
     }
 
@@ -285,6 +339,11 @@ public sealed class Hub(ChatireSettings settings, TokenService tokens, UserStore
         try
         {
             tokens.Authenticate(token);
+            return true;
+        }
+        catch (DatabaseUnavailableException)
+        {
+            // Unknown for now: sockets stay open while the database is away, and are checked again next tick.
             return true;
         }
         catch (ApiException ex)

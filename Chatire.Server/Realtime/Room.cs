@@ -1,3 +1,4 @@
+using Chatire.Chat;
 using Chatire.Core;
 using Chatire.Storage;
 
@@ -6,12 +7,14 @@ namespace Chatire.Realtime;
 /// <summary>
 /// The sockets of one chat. The array is replaced under the lock on join and leave (copy-on-write), so
 /// publishing reads it without locking. Also tracks who is online, for protocol v2's presence,
-/// join and leave frames.
+/// join and leave frames. In a cluster, a user is online while they have a socket here or on another
+/// node: join and leave frames mark the first and the last of those, whichever node holds them.
 /// </summary>
-public sealed class Room(long chatId)
+public sealed class Room(long chatId, IClusterPresence? cluster = null)
 {
     private readonly object _lock = new();
     private readonly Dictionary<long, (User User, int Sockets)> _online = [];
+    private readonly Dictionary<long, (User User, HashSet<string> Nodes)> _remote = [];
     private SocketConnection[] _sockets = [];
     private bool _retired;
 
@@ -38,11 +41,15 @@ public sealed class Room(long chatId)
                 else
                 {
                     _online[user.Id] = (user, 1);
-                    SendToV2(0, SocketProtocol.Join(user));
+                    cluster?.Joined(ChatId, user);
+                    if (!_remote.ContainsKey(user.Id))
+                    {
+                        SendToV2(0, SocketProtocol.Join(user));
+                    }
                 }
             }
 
-            socket.Presence = [.. _online.Values.Select(v => v.User)];
+            socket.Presence = [.. _online.Values.Select(v => v.User), .. _remote.Where(r => !_online.ContainsKey(r.Key)).Select(r => r.Value.User)];
             Volatile.Write(ref _sockets, [.. _sockets, socket]);
             return true;
         }
@@ -69,7 +76,11 @@ public sealed class Room(long chatId)
                 else
                 {
                     _online.Remove(user.Id);
-                    SendToV2(0, SocketProtocol.Leave(entry.User));
+                    cluster?.Left(ChatId, user.Id);
+                    if (!_remote.ContainsKey(user.Id))
+                    {
+                        SendToV2(0, SocketProtocol.Leave(entry.User));
+                    }
                 }
             }
 
@@ -80,6 +91,58 @@ public sealed class Room(long chatId)
             }
 
             return false;
+        }
+    }
+
+    /// <summary>The user is online in this chat on <paramref name="node"/>.</summary>
+    public void RemoteJoined(string node, User user)
+    {
+        lock (_lock)
+        {
+            if (_remote.TryGetValue(user.Id, out var entry))
+            {
+                entry.Nodes.Add(node);
+                return;
+            }
+
+            _remote[user.Id] = (user, [node]);
+            if (!_online.ContainsKey(user.Id))
+            {
+                SendToV2(0, SocketProtocol.Join(user));
+            }
+        }
+    }
+
+    /// <summary>The user has no socket in this chat on <paramref name="node"/> any more (null: on any node that is gone).</summary>
+    public void RemoteLeft(string node, long userId)
+    {
+        lock (_lock)
+        {
+            if (!_remote.TryGetValue(userId, out var entry) || !entry.Nodes.Remove(node) || entry.Nodes.Count > 0)
+            {
+                return;
+            }
+
+            _remote.Remove(userId);
+            if (!_online.ContainsKey(userId))
+            {
+                SendToV2(0, SocketProtocol.Leave(entry.User));
+            }
+        }
+    }
+
+    /// <summary>Every user of <paramref name="node"/> leaves.</summary>
+    public void NodeGone(string node)
+    {
+        long[] users;
+        lock (_lock)
+        {
+            users = [.. _remote.Where(r => r.Value.Nodes.Contains(node)).Select(r => r.Key)];
+        }
+
+        foreach (var user in users)
+        {
+            RemoteLeft(node, user);
         }
     }
 

@@ -121,11 +121,17 @@ public sealed class UserStreamConnection : RealtimeSocket
     /// <summary>A change of the chat as everyone sees it (rename, members, an edit): its frame is due.</summary>
     public void Touch(long chatId) => Change(chatId, static (_, _) => { });
 
-    /// <summary>A new message: one more unread unless it is the user's own.</summary>
+    /// <summary>A new message: one more unread, unless it is the user's own, which moved their marker to it
+    /// (and, as a chat's messages are announced in id order, nothing after it has been counted yet).</summary>
     public void Message(AuthoredMessage message) => Change(message.Message.ChatId, (follow, userId) =>
     {
         follow.Events++;
-        if (message.Message.UserId != userId && !message.Message.Deleted && follow.Unread < ChatStore.UnreadCap)
+        if (message.Message.UserId == userId)
+        {
+            follow.LastRead = Math.Max(follow.LastRead, message.Message.Id);
+            follow.Unread = 0;
+        }
+        else if (!message.Message.Deleted && follow.Unread < ChatStore.UnreadCap)
         {
             follow.Unread++;
         }

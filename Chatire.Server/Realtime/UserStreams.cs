@@ -213,20 +213,24 @@ public sealed class UserStreams(ChatService chats)
             return;
         }
 
-        var view = chats.Shared(chatId);
-        if (view is null)
-        {
-            return; // deleted: the removed frames went out with the event
-        }
-
-        var shared = SocketProtocol.Chat(view); // {"type":"chat","data":{...}}
-        Interlocked.Increment(ref _serialized);
+        byte[]? shared = null; // {"type":"chat","data":{...}}, read and serialized once, when first needed
         var frames = new Dictionary<(long, int), byte[]>();
         foreach (var stream in streams)
         {
             if (stream.TakeDue(chatId) is not { } numbers)
             {
                 continue;
+            }
+
+            if (shared is null)
+            {
+                if (chats.Shared(chatId) is not { } view)
+                {
+                    return; // deleted: the removed frames went out with the event
+                }
+
+                shared = SocketProtocol.Chat(view);
+                Interlocked.Increment(ref _serialized);
             }
 
             if (!frames.TryGetValue(numbers, out var frame))

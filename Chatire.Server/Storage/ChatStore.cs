@@ -143,12 +143,9 @@ public sealed class ChatStore(Database database)
     public static long? LastRead(DbConnection connection, long chatId, long userId) =>
         Database.Command(connection, LastReadSql, ("@chat", chatId), ("@user", userId)).ExecuteScalar() is long value ? value : null;
 
-    /// <summary>Moves the marker forward to <paramref name="upTo"/> (never back); returns the marker after, or null for a non-member.</summary>
-    public static long? MoveRead(DbConnection connection, long chatId, long userId, long upTo)
-    {
+    /// <summary>Moves the marker forward to <paramref name="upTo"/> (never back).</summary>
+    public static void MoveRead(DbConnection connection, long chatId, long userId, long upTo) =>
         Database.Execute(connection, MoveReadSql, ("@chat", chatId), ("@user", userId), ("@up", upTo));
-        return LastRead(connection, chatId, userId);
-    }
 
     /// <summary>Messages after <paramref name="lastRead"/> that are not the user's own and not deleted, at most <see cref="UnreadCap"/>.</summary>
     public static int Unread(DbConnection connection, long chatId, long userId, long lastRead) =>

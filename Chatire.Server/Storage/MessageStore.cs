@@ -54,6 +54,7 @@ public sealed class MessageStore(Database database)
         SELECT ch.seq, ch.kind, {Columns} FROM message_changes ch JOIN messages m ON m.id = ch.message_id JOIN chats c ON c.id = m.chat_id JOIN users u ON u.id = m.user_id
         WHERE ch.chat_id = @chat AND ch.seq > @after ORDER BY ch.seq LIMIT @limit
         """;
+    private const string ByIdOnlySql = $"SELECT {Columns} {From} WHERE m.id = @id";
 
     /// <summary>Stores a message; call inside a write. Returns its id, or null when the author already
     /// stored a message with this client_id in this chat (look it up with <see cref="FindByClientId(DbConnection, long, long, string)"/>).</summary>
@@ -136,6 +137,9 @@ public sealed class MessageStore(Database database)
         return messages.Select(m => new TimelineEntry(TimelineKind.Message, m.Message.Id, m))
             .Concat(changes).OrderBy(e => e.Position).Take(limit).ToList();
     });
+
+    /// <summary>Message <paramref name="id"/> of any chat (a tombstone included), or null.</summary>
+    public AuthoredMessage? FindById(long id) => database.Read(c => Query(c, ByIdOnlySql, ("@id", id)).FirstOrDefault());
 
     /// <summary>The chat's newest message that is not deleted, or null.</summary>
     public static AuthoredMessage? Last(DbConnection connection, long chatId) => Query(connection, LastSql, ("@chat", chatId)).FirstOrDefault();

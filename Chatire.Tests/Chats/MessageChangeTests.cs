@@ -120,8 +120,22 @@ public class MessageChangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_MovesTheAuthorsMarkerToIt_OthersKeepTheirs()
+    {
+        var first = await PostAsync(_alice, "one");
+        var second = await PostAsync(_bob, "two");
+
+        Assert.Equal(first, (await DetailAsync(_alice))["last_read"]!.GetValue<long>());
+        Assert.Equal(1, (await DetailAsync(_alice))["unread"]!.GetValue<int>());
+        Assert.Equal(second, (await DetailAsync(_bob))["last_read"]!.GetValue<long>());
+        Assert.Equal(0, (await DetailAsync(_bob))["unread"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Read_MovesForwardOnly_ClampsToNewestIdDeletedIncluded()
     {
+        var carol = _carol;
+        await Api.JoinChatAsync(_carol.Token, _uri);
         var first = await PostAsync(_bob, "one");
         var second = await PostAsync(_bob, "two");
         await Api.DeleteAsync($"/api/chats/{_uri}/messages/{second}/", _bob.Token);
@@ -135,7 +149,7 @@ public class MessageChangeTests : IAsyncLifetime
 
         var detail = await DetailAsync(_alice);
         Assert.Equal(second, detail["last_read"]!.GetValue<long>());
-        Assert.Equal(0, (await DetailAsync(_bob))["last_read"]!.GetValue<long>());
+        Assert.Equal(0, (await DetailAsync(carol))["last_read"]!.GetValue<long>());
     }
 
     [Fact]
@@ -164,7 +178,8 @@ public class MessageChangeTests : IAsyncLifetime
 
         ids.Sort();
         Assert.Equal(1000, (await DetailAsync(_alice))["unread"]!.GetValue<int>());
-        Assert.Equal(1, (await DetailAsync(_bob))["unread"]!.GetValue<int>());
+        Assert.Equal(0, (await DetailAsync(_bob))["unread"]!.GetValue<int>()); // posting moved bob's marker
+        Assert.Equal(ids[^1], (await DetailAsync(_bob))["last_read"]!.GetValue<long>());
 
         await Api.PostAsync($"/api/chats/{_uri}/read/", Json(("up_to", ids[5])), _alice.Token);
         Assert.Equal(999, (await DetailAsync(_alice))["unread"]!.GetValue<int>());

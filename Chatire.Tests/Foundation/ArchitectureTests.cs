@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Chatire.Tests.Foundation;
 
-/// <summary>Keeps dependencies pointing one way: Cli → Hosting → Api/Realtime/Web → Chat/Auth → Storage → Core.</summary>
+/// <summary>Keeps dependencies pointing one way: Cli → Hosting → Api/Realtime/Web/Cluster → Chat/Auth → Storage → Core.</summary>
 public sealed partial class ArchitectureTests
 {
     private static readonly Dictionary<string, string[]> Allowed = new()
@@ -14,10 +14,11 @@ public sealed partial class ArchitectureTests
         ["Auth"] = ["Core", "Storage", "Configuration"],
         ["Chat"] = ["Core", "Storage", "Configuration", "Auth"],
         ["Observability"] = ["Core", "Configuration", "Http"],
+        ["Cluster"] = ["Core", "Storage", "Configuration", "Auth", "Chat"],
         ["Api"] = ["Core", "Http", "Storage", "Auth", "Chat", "Configuration", "Observability"],
         ["Realtime"] = ["Core", "Http", "Storage", "Auth", "Chat", "Configuration", "Observability", "Api"],
         ["Web"] = ["Core", "Http", "Configuration"],
-        ["Hosting"] = ["Core", "Http", "Storage", "Auth", "Chat", "Configuration", "Observability", "Api", "Realtime", "Web"],
+        ["Hosting"] = ["Core", "Http", "Storage", "Auth", "Chat", "Configuration", "Observability", "Api", "Realtime", "Web", "Cluster"],
     };
 
     [GeneratedRegex(@"\bChatire\.([A-Z][A-Za-z]+)")]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Chatire, starts it on a free port with a temporary database, and runs the browser test
-# against it in headless Debian Chromium. Usage: scripts/e2e/run-e2e.sh
+# against it in headless Debian Chromium. Usage: scripts/e2e/run-e2e.sh [--screenshots]
+# (--screenshots also writes the main views of the feature test to docs/screenshot-*.png)
 # Needs: dotnet, node >= 20 with npm, /usr/bin/chromium (apt-get install -y chromium).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -43,7 +44,8 @@ done
 echo "== browser test"
 started=$(date +%s)
 status=0
-CHATIRE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 chat.spec.mjs || status=$?
+if [ "${1:-}" = "--screenshots" ]; then export CHATIRE_SCREENSHOTS=1; fi
+CHATIRE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 chat.spec.mjs features.spec.mjs || status=$?
 echo "== browser test took $(( $(date +%s) - started )) s"
 if [ "$status" -ne 0 ]; then
   mkdir -p "$here/artifacts"

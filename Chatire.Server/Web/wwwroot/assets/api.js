@@ -171,9 +171,16 @@ export const me = () => api('GET', '/auth/users/me/');
 // Chats -----------------------------------------------------------------------------------------
 
 export const listChats = () => api('GET', '/api/chats/');
-export const createChat = () => api('POST', '/api/chats/');
+export const createChat = (name = '') => api('POST', '/api/chats/', name ? { name } : undefined);
 export const chatDetail = (uri) => api('GET', `/api/chats/${encodeURIComponent(uri)}/`);
 export const joinChat = (uri) => api('PATCH', `/api/chats/${encodeURIComponent(uri)}/`, {});
+export const renameChat = (uri, name) => api('PATCH', `/api/chats/${encodeURIComponent(uri)}/`, { name });
+export const deleteChat = (uri) => api('DELETE', `/api/chats/${encodeURIComponent(uri)}/`);
+export const addMember = (uri, username) => api('PATCH', `/api/chats/${encodeURIComponent(uri)}/`, { username });
+export const removeMember = (uri, username) => api('DELETE', `/api/chats/${encodeURIComponent(uri)}/members/${encodeURIComponent(username)}/`);
+export const editMessage = (uri, id, message) => api('PATCH', `/api/chats/${encodeURIComponent(uri)}/messages/${id}/`, { message });
+export const deleteMessage = (uri, id) => api('DELETE', `/api/chats/${encodeURIComponent(uri)}/messages/${id}/`);
+export const markRead = (uri, upTo) => api('POST', `/api/chats/${encodeURIComponent(uri)}/read/`, { up_to: upTo });
 
 export function history(uri, { limit = 50, before, after } = {}) {
   const query = new URLSearchParams({ limit: String(limit) });

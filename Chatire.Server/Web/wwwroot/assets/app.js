@@ -56,8 +56,15 @@ function render() {
 function createShell(user) {
   let chat = null;
   let chatUri = null;
-  const chats = chatList({ open: (uri) => navigate(`/chats/${uri}/`) });
-  const startButton = h('button', { type: 'button', class: 'btn primary block start', onclick: startChat }, icon('plus'), h('span', { text: 'Start chatting' }));
+  const chats = chatList({
+    open: (uri) => navigate(`/chats/${uri}/`),
+    removed: (uri) => {
+      if (uri === chatUri) chat?.lost();
+    },
+  });
+  const nameInput = h('input', { class: 'new-chat-name', type: 'text', maxlength: '100', placeholder: 'Name (optional)', 'aria-label': 'Name of the new chat' });
+  const startButton = h('button', { type: 'submit', class: 'btn primary block start' }, icon('plus'), h('span', { text: 'Start chatting' }));
+  const startForm = h('form', { class: 'start-form', onsubmit: (e) => { e.preventDefault(); startChat(); } }, nameInput, startButton);
   const userBox = h('div', { class: 'me' },
     h('span', { class: `avatar ${hue(user)}`, 'aria-hidden': 'true', text: initials(user) }),
     h('span', { class: 'me-text' },
@@ -68,19 +75,18 @@ function createShell(user) {
   const sidebar = h('aside', { class: 'sidebar', 'aria-label': 'Chats' },
     h('header', { class: 'sidebar-head' },
       h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); navigate('/'); } }, h('span', { class: 'logo' }, icon('chat')), h('span', { text: 'Chatire' }))),
-    h('div', { class: 'sidebar-actions' }, startButton),
+    h('div', { class: 'sidebar-actions' }, startForm),
     chats.element,
     userBox);
   const main = h('main', { class: 'main', id: 'main' });
   const element = h('div', { class: 'shell' }, sidebar, main);
-  chats.refresh();
 
   async function startChat() {
     startButton.disabled = true;
     try {
-      const created = await api.createChat();
+      const created = await api.createChat(nameInput.value);
+      nameInput.value = '';
       navigate(`/chats/${created.uri}/`);
-      chats.refresh();
     } catch (error) {
       toast(error.message, 'error');
     } finally {
@@ -109,7 +115,7 @@ function createShell(user) {
           chat = chatView(target.uri, {
             back: () => navigate('/'),
             activity: (message) => chats.activity(message),
-            membersChanged: () => chats.refresh(),
+            left: () => navigate('/'),
           });
           mount(main, chat.element);
           chat.focus();
@@ -122,7 +128,6 @@ function createShell(user) {
         chat = null;
         chatUri = null;
         chats.setActive(null);
-        chats.refresh();
         mount(main, welcome());
         setTitle('');
       }
@@ -134,6 +139,9 @@ function createShell(user) {
     },
     get chat() {
       return chat;
+    },
+    get streamState() {
+      return chats.streamState;
     },
   };
 }
@@ -174,6 +182,7 @@ window.chatireDebug = {
   dropSocket: (holdMs = 0) => shell?.chat?.debug.connection?.drop(holdMs),
   releaseSocket: () => shell?.chat?.debug.connection?.release(),
   socketState: () => shell?.chat?.debug.connection?.state ?? null,
+  streamState: () => shell?.streamState ?? null,
   /** Replaces the access token with one the server does not know, as if it had expired. */
   spoilAccessToken: () => session.update({ access: 'expired-'.padEnd(43, 'x') }),
 };

@@ -1,12 +1,13 @@
-// One chat's live connection (protocol v2). Reconnects with backoff and resumes with ?since=<last id>,
-// so nothing is lost; the view drops anything it already has by message id, so nothing is doubled.
+// A live connection (protocol v2): one chat's socket, or the user stream (/ws/me/) when no uri is given.
+// Reconnects with backoff; a chat socket resumes with ?since=<cursor> (the largest message id or change
+// seq seen), so nothing is lost, and the view drops anything it already has, so nothing is doubled.
 
 const MAX_DELAY_MS = 15_000;
 
 export class ChatConnection {
   /**
    * @param {object} options
-   * @param {string} options.uri chat uri
+   * @param {string} [options.uri] chat uri; without it, the user stream
    * @param {() => string|null} options.token the current access token
    * @param {() => number} options.since the highest message id already shown
    * @param {(frame: object) => void} options.onFrame every frame from the server
@@ -101,8 +102,10 @@ export class ChatConnection {
       return;
     }
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = new URLSearchParams({ v: '2', batch: '1', token, since: String(this.options.since()) });
-    const url = `${scheme}//${location.host}/ws/chats/${encodeURIComponent(this.options.uri)}/?${query}`;
+    const query = new URLSearchParams({ v: '2', batch: '1', token });
+    if (this.options.since) query.set('since', String(this.options.since()));
+    const path = this.options.uri ? `/ws/chats/${encodeURIComponent(this.options.uri)}/` : '/ws/me/';
+    const url = `${scheme}//${location.host}${path}?${query}`;
     this.setState(this.attempts === 0 ? 'connecting' : 'reconnecting', { now: true });
     let ws;
     try {
@@ -118,7 +121,7 @@ export class ChatConnection {
       opened = true;
       this.attempts = 0;
       this.setState('open');
-      this.options.onOpen();
+      this.options.onOpen?.();
     });
     ws.addEventListener('message', (event) => {
       if (ws !== this.ws || typeof event.data !== 'string') return;
@@ -156,7 +159,7 @@ export class ChatConnection {
     }
     if (!opened && navigator.onLine !== false) {
       // The upgrade was refused or the server is down; the browser does not say which. Ask the API.
-      const reason = await this.options.diagnose();
+      const reason = this.options.diagnose ? await this.options.diagnose() : null;
       if (this.stopped) return;
       if (reason) {
         this.setState('closed', { reason });
