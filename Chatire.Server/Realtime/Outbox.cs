@@ -14,7 +14,7 @@ namespace Chatire.Realtime;
 /// So a broadcast costs one send call per socket and no thread wake-ups while the peers keep up. A full
 /// queue closes the socket with 1013, so a slow peer never slows anyone else. Closing is idempotent: the
 /// first close status wins, the writer sends it, and the socket is aborted if the peer does not finish
-/// the handshake within <see cref="CloseGrace"/>. Frames queued before <see cref="Open"/> wait, so the
+/// the handshake within <see cref="CloseGrace"/> (a timer made only then). Frames queued before <see cref="Open"/> wait, so the
 /// opening frames (presence, replay, the chat list) go first. Each send takes one unit from
 /// <see cref="NextUnit"/>. A batching outbox (protocol v2, <c>batch=1</c>) packs the frames that are
 /// already waiting into one message, one frame per line, up to <see cref="MaxBatchBytes"/>: it copies
@@ -38,7 +38,8 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
     private readonly Queue<OutboundFrame> _queue = new();
     private readonly int _capacity = Math.Max(1, capacity);
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _abort = new();
+    private Timer? _grace; // aborts the socket when a close handshake takes longer than CloseGrace
+    private int _aborted;
     private WebSocket? _socket;
     private int _closeRequested;
     private WebSocketCloseStatus _closeStatus = CloseCodes.Normal;
@@ -48,9 +49,10 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
     private bool _opened; // the opening frames are sent; queued frames may follow (guarded by _queue)
     private long _skipUpTo;
 
-    public CancellationToken Aborted => _abort.Token;
-
     public bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
+
+    /// <summary>The socket's name in logs (one string per socket, shared by its reader and post pipeline).</summary>
+    public string Name => name;
 
     /// <summary>Completes when the writer has sent the close frame or given up.</summary>
     public Task Done => _writerDone.Task;
@@ -65,11 +67,16 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
         }
     }
 
-    /// <summary>Binds the outbox to its socket; Abort() aborts the socket from then on.</summary>
-    public CancellationTokenRegistration Attach(WebSocket socket)
+    /// <summary>Binds the outbox to its socket; Abort() aborts the socket from then on (at once if it came first).
+    /// No cancellation token is involved: aborting the socket fails its pending receive and send, and an idle
+    /// socket holds no token registration.</summary>
+    public void Attach(WebSocket socket)
     {
-        _socket = socket;
-        return _abort.Token.Register(static s => ((WebSocket)s!).Abort(), socket);
+        Volatile.Write(ref _socket, socket);
+        if (Volatile.Read(ref _aborted) != 0)
+        {
+            socket.Abort();
+        }
     }
 
     /// <summary>Queues a frame without waiting; when the outbox was idle, sends it (and whatever follows)
@@ -134,7 +141,7 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
 
     /// <summary>Sends an opening frame directly (before <see cref="Open"/>; the caller is the only writer then).</summary>
     public Task SendNowAsync(byte[] bytes) =>
-        Waiting(_socket!.SendAsync(new ReadOnlyMemory<byte>(bytes), WebSocketMessageType.Text, true, _abort.Token));
+        Waiting(_socket!.SendAsync(new ReadOnlyMemory<byte>(bytes), WebSocketMessageType.Text, true, CancellationToken.None));
 
     /// <summary>Sends opening frames directly (a replay), packed into batches when the socket batches.
     /// Stops early when the socket starts closing.</summary>
@@ -193,7 +200,7 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
     }
 
     private Task SendNowAsync(byte[] buffer, int length) =>
-        Waiting(_socket!.SendAsync(new ReadOnlyMemory<byte>(buffer, 0, length), WebSocketMessageType.Text, true, _abort.Token));
+        Waiting(_socket!.SendAsync(new ReadOnlyMemory<byte>(buffer, 0, length), WebSocketMessageType.Text, true, CancellationToken.None));
 
     /// <summary>Queued timeline frames at or below <paramref name="position"/> were already sent by a replay: they are dropped.</summary>
     public void SkipUpTo(long position) => _skipUpTo = position;
@@ -220,26 +227,20 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
         _closeStatus = status;
         _closeReason = TrimReason(reason);
         StartWriter();
-        try
-        {
-            _abort.CancelAfter(CloseGrace);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        _grace = new Timer(static s => ((Outbox)s!).AbortSocket(), this, CloseGrace, Timeout.InfiniteTimeSpan); // once: the first close only
     }
 
     /// <summary>Drops the connection at once (dead or stuck peer).</summary>
     public void Abort()
     {
         Close(CloseCodes.GoingAway, "Peer not responding.");
-        try
-        {
-            _abort.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        AbortSocket();
+    }
+
+    private void AbortSocket()
+    {
+        Volatile.Write(ref _aborted, 1);
+        Volatile.Read(ref _socket)?.Abort();
     }
 
     /// <summary>The writer or an opening send failed: the connection is dropped.</summary>
@@ -254,7 +255,7 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
         _writerDone.TrySetResult();
     }
 
-    public void Dispose() => _abort.Dispose();
+    public void Dispose() => _grace?.Dispose();
 
     /// <summary>Becomes the writer if the outbox is open, idle and has work (a frame or a close to send).</summary>
     private void StartWriter()
@@ -385,7 +386,7 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync(_closeStatus, _closeReason, _abort.Token).ConfigureAwait(false);
+                await socket.CloseOutputAsync(_closeStatus, _closeReason, CancellationToken.None).ConfigureAwait(false);
             }
 
             _writerDone.TrySetResult();

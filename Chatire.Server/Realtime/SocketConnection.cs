@@ -31,7 +31,7 @@ public sealed class SocketConnection : RealtimeSocket
         _maxFrameBytes = maxFrameBytes;
         _chats = chats;
         _log = log;
-        _posts = new PostPipeline(Outbox, version, log, "chat " + chat.Uri);
+        _posts = new PostPipeline(Outbox, version, log, Outbox.Name);
     }
 
     public Core.Chat Chat { get; }
@@ -46,11 +46,11 @@ public sealed class SocketConnection : RealtimeSocket
     /// <summary>Runs the socket until it closes: presence and the since replay go first, then the outbox.</summary>
     public override async Task RunAsync(WebSocket socket)
     {
-        using var aborting = Outbox.Attach(socket);
+        Outbox.Attach(socket);
         try
         {
             var opening = Task.Run(OpenAsync);
-            await FrameReader.RunAsync(socket, Outbox, _maxFrameBytes, HandleTextAsync, _log, "chat " + Chat.Uri).ConfigureAwait(false);
+            await FrameReader.RunAsync(socket, Outbox, _maxFrameBytes, HandleTextAsync, _log, Outbox.Name).ConfigureAwait(false);
             await opening.ConfigureAwait(false);
             await Outbox.Done.ConfigureAwait(false);
         }

@@ -38,7 +38,7 @@ public sealed class UserStreamConnection : RealtimeSocket
 
     public override async Task RunAsync(WebSocket socket)
     {
-        using var aborting = Outbox.Attach(socket);
+        Outbox.Attach(socket);
         try
         {
             var opening = Task.Run(OpenAsync);

@@ -23,6 +23,25 @@ public sealed class FramesTests
         Assert.Equal((100L, 2, 5L), (frames[0].SentTicks, frames[0].Slot, frames[0].Seq));
     }
 
+    [Theory]
+    [InlineData("""{"type":"message","data":{"id":42,"uri":"u","user":{"id":1,"username":"a"},"message":"b:123:4:56:xxxx","created":"2026-01-01T00:00:00Z"}}""")]
+    [InlineData("""{"data":{"message":"b:123:4:56:xxxx","id":42},"type":"message"}""")]
+    [InlineData("""{ "type": "message", "data": { "id": 42, "message": "b:123:4:56:" } }""")]
+    public void Parse_MessageFrame_SameFieldsWhateverTheLayout(string json)
+    {
+        var frame = Frames.Parse(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(new Frame(FrameKind.Message, 42, 123, 4, 56, null), frame);
+    }
+
+    [Fact]
+    public void Parse_MessageWithoutStamp_IsAMessageWithoutSlot()
+    {
+        var frame = Frames.Parse("""{"type":"message","data":{"id":9,"message":"hello b:1:2:3"}}"""u8);
+
+        Assert.Equal((FrameKind.Message, 9L, -1), (frame.Kind, frame.Id, frame.Slot));
+    }
+
     [Fact]
     public void ParseEach_SingleFrame_IsOneFrame()
     {
