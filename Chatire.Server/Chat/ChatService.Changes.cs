@@ -85,7 +85,7 @@ public sealed partial class ChatService
                 var made = change(c);
                 if (made is not null)
                 {
-                    _sequencer.Stored(c, made);
+                    _announcer.Stored(c, made);
                     reserved = made.Position;
                 }
 
@@ -96,7 +96,7 @@ public sealed partial class ChatService
         {
             if (Volatile.Read(ref reserved) != 0)
             {
-                _sequencer.Failed(chat.Id, reserved);
+                _announcer.Failed(chat.Id, reserved);
             }
 
             throw;
@@ -104,7 +104,7 @@ public sealed partial class ChatService
 
         if (entry is not null)
         {
-            await _sequencer.Committed(entry).ConfigureAwait(false);
+            await _announcer.Committed(entry).ConfigureAwait(false);
         }
 
         return entry;

@@ -26,7 +26,7 @@ public sealed partial class ChatService
     private readonly UserStore _users;
     private readonly MessageRateLimiter _rate;
     private readonly IClock _clock;
-    private readonly IMessageAnnouncer _sequencer;
+    private readonly IMessageAnnouncer _announcer;
     private readonly MessageRateLimiter _readRate;
     private readonly TypingThrottle _typing;
     private IChatEvents _events = NoChatEvents.Instance;
@@ -43,7 +43,7 @@ public sealed partial class ChatService
         _users = users;
         _rate = rate;
         _clock = clock;
-        _sequencer = announcer ?? new MessageSequencer();
+        _announcer = announcer ?? new MessageSequencer();
         _chatsByUri = new(LookupLifetime, clock);
         _members = new(LookupLifetime, clock);
     }
@@ -54,7 +54,7 @@ public sealed partial class ChatService
     public void Subscribe(IChatEvents events, IChatEvents? relay = null)
     {
         var local = new ChatEventFanout(new LookupInvalidation(this), events);
-        _sequencer.Subscribe(local);
+        _announcer.Subscribe(local);
         _events = relay is null ? local : new ChatEventFanout(local, relay);
     }
 
@@ -231,7 +231,7 @@ public sealed partial class ChatService
                 ChatStore.Touch(c, chat.Id, created);
                 ChatStore.MoveRead(c, chat.Id, author.Id, id);
                 var message = new AuthoredMessage(new ChatMessage(id, chat.Id, chat.Uri, author.Id, text, created, clientId), author);
-                _sequencer.Stored(c, new TimelineEntry(TimelineKind.Message, id, message));
+                _announcer.Stored(c, new TimelineEntry(TimelineKind.Message, id, message));
                 reservedId = id;
                 return (message, true);
             }).ConfigureAwait(false);
@@ -240,7 +240,7 @@ public sealed partial class ChatService
         {
             if (Volatile.Read(ref reservedId) != 0)
             {
-                _sequencer.Failed(chat.Id, reservedId);
+                _announcer.Failed(chat.Id, reservedId);
             }
 
             throw;
@@ -253,7 +253,7 @@ public sealed partial class ChatService
         }
 
         _messageStored?.Invoke();
-        await _sequencer.Committed(new TimelineEntry(TimelineKind.Message, stored.Message.Id, stored)).ConfigureAwait(false);
+        await _announcer.Committed(new TimelineEntry(TimelineKind.Message, stored.Message.Id, stored)).ConfigureAwait(false);
         return new PostResult(stored, true);
     }
 

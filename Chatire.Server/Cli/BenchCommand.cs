@@ -257,7 +257,11 @@ public static class BenchCommand
     /// <summary>Options every scenario takes, and the run-and-print step they share.</summary>
     private sealed class CommonOptions
     {
-        private readonly Option<string> _url = new("--url") { Description = "Base URL of the server under test.", DefaultValueFactory = _ => "http://127.0.0.1:8000" };
+        private readonly Option<string[]> _url = new("--url")
+        {
+            Description = "Base URL of the server under test; repeat for the nodes of a cluster (fanout spreads subscribers and publishers over them, so deliveries cross nodes).",
+            DefaultValueFactory = _ => ["http://127.0.0.1:8000"],
+        };
         private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object instead of the table (no progress bar)." };
         private readonly Option<bool> _quiet = new("--no-progress") { Description = "No progress bar or setup notes." };
         private readonly Option<int?> _serverPid = new("--server-pid") { Description = "Process id of a local server: its memory and CPU time are read from /proc." };
@@ -281,15 +285,22 @@ public static class BenchCommand
 
         public async Task<int> RunAsync(CliConsole console, ParseResult parseResult, bool peer, bool batch, Func<BenchContext, Task<BenchResult>> scenario)
         {
-            var url = parseResult.GetValue(_url) ?? "http://127.0.0.1:8000";
-            if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+            var urls = new List<Uri>();
+            foreach (var url in parseResult.GetValue(_url) is { Length: > 0 } given ? given : ["http://127.0.0.1:8000"])
             {
-                throw new CliException($"--url must be an http:// or https:// URL, not '{url}'.", ExitCodes.Usage);
+                if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+                {
+                    throw new CliException($"--url must be an http:// or https:// URL, not '{url}'.", ExitCodes.Usage);
+                }
+
+                urls.Add(parsed);
             }
+
+            var baseUrl = urls[0];
 
             var json = parseResult.GetValue(_json);
             var quiet = parseResult.GetValue(_quiet);
-            var target = new BenchTarget(baseUrl, peer, parseResult.GetValue(_serverPid), batch);
+            var target = new BenchTarget(baseUrl, peer, parseResult.GetValue(_serverPid), batch) { Nodes = urls };
             var context = new BenchContext(target, ProgressBar.TerminalOrNull(console.Error, !json && !quiet), quiet ? TextWriter.Null : console.Error);
             BenchResult result;
             try

@@ -4,21 +4,23 @@ using Chatire.Storage;
 
 namespace Chatire.Cli;
 
-/// <summary><c>chatire db ...</c>: back up and check the database file, also while the server runs.</summary>
+/// <summary><c>chatire db ...</c>: back up, check and copy the database, also while the server runs.</summary>
 public static class DbCommand
 {
     public static Command Create(CliConsole console)
     {
         var db = new Command("db", """
-            Back up and check the SQLite database (safe while the server is running).
+            Back up, check and copy the database (backup and check are safe while the server is running).
 
             Examples:
               chatire db backup /var/backups/chatire-$(date +%F).db
               chatire db check
               chatire db check --db /var/backups/chatire-2026-11-22.db
+              chatire db copy --from chatire.db --to postgres://chatire@db.internal/chatire
             """);
         db.Subcommands.Add(BackupCommand(console));
         db.Subcommands.Add(CheckCommand(console));
+        db.Subcommands.Add(CopyCommand(console));
         return db;
     }
 
@@ -39,6 +41,11 @@ public static class DbCommand
         command.SetAction(async (parseResult, _) =>
         {
             var (_, resolved) = settings.Resolve(parseResult, console);
+            if (Core.DatabaseLocation.LooksLikeUrl(resolved.DatabasePath))
+            {
+                throw new CliException("db backup copies SQLite files; for PostgreSQL use pg_dump (for example pg_dump --format=custom --file=chatire.dump DATABASE-URL).");
+            }
+
             var destination = Path.GetFullPath(parseResult.GetValue(file)!);
             int version;
             try
@@ -93,6 +100,77 @@ public static class DbCommand
 
             await output.WriteLineAsync($"not ok: {report.Problems.Count} problem(s)").ConfigureAwait(false);
             return ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static Command CopyCommand(CliConsole console)
+    {
+        var from = new Option<string>("--from") { Description = "The database to read: an SQLite file or a PostgreSQL URL.", Required = true };
+        var to = new Option<string>("--to") { Description = "The empty database to fill: an SQLite file (created) or a PostgreSQL URL.", Required = true };
+        var command = new Command("copy", """
+            Copy everything - users with their password hashes, tokens, chats, members, and messages with
+            their ids - from one database into an empty one, either way between SQLite and PostgreSQL.
+            All or nothing: the copy is one transaction on the target. Stop the server first (posts made
+            during the copy would be missed). Both databases are brought to this version's schema first.
+            Passwords in URLs are better given through CHATIRE_DB-style variables than typed; the URL
+            is shown with its password masked.
+
+            Examples:
+              chatire db copy --from /var/lib/chatire/chatire.db --to postgres://chatire:secret@db.internal/chatire
+              chatire db copy --from postgres://chatire@db.internal/chatire --to restored.db
+            """) { from, to };
+        command.SetAction(async (parseResult, _) =>
+        {
+            var fromText = parseResult.GetValue(from)!;
+            var toText = parseResult.GetValue(to)!;
+            foreach (var text in new[] { fromText, toText })
+            {
+                if (!Core.DatabaseLocation.TryParse(text, out var parsed, out var error) || parsed is null)
+                {
+                    throw new CliException(error!, ExitCodes.Usage);
+                }
+            }
+
+            if (!Core.DatabaseLocation.LooksLikeUrl(fromText) && !File.Exists(fromText))
+            {
+                throw new CliException($"The database file '{Path.GetFullPath(fromText)}' does not exist.");
+            }
+
+            try
+            {
+                await using var source = Database.Open(fromText);
+                await using var target = Database.Open(toText);
+                var lastDraw = 0L;
+                var report = await DatabaseCopy.CopyAsync(source, target, (table, done, total) =>
+                {
+                    if (done == 0 || done == total || Environment.TickCount64 - lastDraw > 250)
+                    {
+                        lastDraw = Environment.TickCount64;
+                        var filled = total == 0 ? 24 : (int)(24 * done / total);
+                        console.Error.Write($"\r{table,-9} [{new string('#', filled)}{new string('.', 24 - filled)}] {done}/{total}".PadRight(60));
+                        if (done == total)
+                        {
+                            console.Error.WriteLine();
+                        }
+                    }
+                }).ConfigureAwait(false);
+                await console.Out.WriteLineAsync($"Copied {source.Display} to {target.Display}:").ConfigureAwait(false);
+                foreach (var (table, rows) in report.Tables)
+                {
+                    await console.Out.WriteLineAsync($"  {table}: {rows}").ConfigureAwait(false);
+                }
+            }
+            catch (DatabaseException ex)
+            {
+                throw new CliException(ex.Message);
+            }
+            catch (Core.DatabaseUnavailableException ex)
+            {
+                throw new CliException(ex.Message);
+            }
+
+            return ExitCodes.Ok;
         });
         return command;
     }

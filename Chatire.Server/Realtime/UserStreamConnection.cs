@@ -100,6 +100,15 @@ public sealed class UserStreamConnection : RealtimeSocket
         }
     }
 
+    /// <summary>The chats this stream follows (to leave the index when it closes).</summary>
+    public long[] FollowedChatIds()
+    {
+        lock (_follows)
+        {
+            return [.. _follows.Keys];
+        }
+    }
+
     /// <summary>Stops following a chat and queues the removed frame; false when it was not followed.</summary>
     public bool Unfollow(long chatId)
     {

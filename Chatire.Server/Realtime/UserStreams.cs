@@ -76,12 +76,9 @@ public sealed class UserStreams(ChatService chats)
         lock (_lock)
         {
             RemoveFrom(_byUser, stream.UserId, stream);
-            foreach (var (chatId, streams) in _byChat)
+            foreach (var chatId in stream.FollowedChatIds())
             {
-                if (Array.IndexOf(streams, stream) >= 0)
-                {
-                    RemoveFrom(_byChat, chatId, stream);
-                }
+                RemoveFrom(_byChat, chatId, stream);
             }
 
             if (_opening.Remove(stream))

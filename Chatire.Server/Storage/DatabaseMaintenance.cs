@@ -84,9 +84,15 @@ public static class DatabaseMaintenance
         }
     }
 
-    /// <summary>Runs integrity_check and foreign_key_check and compares the schema version with this build's.</summary>
+    /// <summary>Runs integrity_check and foreign_key_check (SQLite), or the consistency checks of a
+    /// PostgreSQL database, and compares the schema version with this build's.</summary>
     public static CheckReport Check(string path)
     {
+        if (Core.DatabaseLocation.TryParse(path, out var location, out _) && location.IsPostgres)
+        {
+            return PostgresCheck.Run(location);
+        }
+
         SQLitePCL.Batteries_V2.Init();
         var fullPath = System.IO.Path.GetFullPath(path);
         var problems = new List<string>();
@@ -119,6 +125,13 @@ public static class DatabaseMaintenance
             return new CheckReport(fullPath, version, problems, notes);
         }
 
+        CompareVersion(version, problems, notes);
+        return new CheckReport(fullPath, version, problems, notes);
+    }
+
+    /// <summary>Adds what the schema version means for this build.</summary>
+    internal static void CompareVersion(int? version, List<string> problems, List<string> notes)
+    {
         if (version is 0)
         {
             problems.Add("not a Chatire database (schema version 0: no tables were ever created)");
@@ -131,8 +144,6 @@ public static class DatabaseMaintenance
         {
             notes.Add($"schema version {version} will be upgraded to {Migrations.LatestVersion} when the server next starts");
         }
-
-        return new CheckReport(fullPath, version, problems, notes);
     }
 
     private static SqliteConnection Open(string path, SqliteOpenMode mode)

@@ -9,6 +9,10 @@ namespace Chatire.Storage;
 /// transaction (PostgreSQL's row locks order the writes that must be ordered). When the server cannot
 /// be reached, calls fail with 503 "The database is unavailable; try again shortly." (Retry-After: 1)
 /// and the pool is cleared, so the first call after PostgreSQL is back gets a fresh connection.
+/// <para>Writes that must keep their order (<see cref="WriteInOrderAsync{T}"/>: posts into a chat) go
+/// through lanes, one per hash of their key. A lane runs every write waiting in it in one transaction
+/// (group commit), each in its own savepoint, so a burst of posts shares one commit while a failing
+/// write affects only itself — as the SQLite writer does.</para>
 /// </summary>
 public sealed class PostgresDatabase : Database
 {
@@ -16,17 +20,19 @@ public sealed class PostgresDatabase : Database
     private const int MaxConcurrentWrites = 16;
 
     private readonly NpgsqlDataSource _source;
-    /// <summary>Keys (chats) hashed onto gates that pass their waiters one at a time, first come first served.</summary>
-    private const int OrderStripes = 64;
+    /// <summary>Lanes that keys (chats) are hashed onto.</summary>
+    private const int Lanes = 64;
+    private const int MaxBatch = 256;
 
     private readonly SemaphoreSlim _writers = new(MaxConcurrentWrites);
-    private readonly SemaphoreSlim[] _order = [.. Enumerable.Range(0, OrderStripes).Select(_ => new SemaphoreSlim(1))];
+    private readonly Lane[] _lanes;
     private int _disposed;
 
     private PostgresDatabase(DatabaseLocation location, NpgsqlDataSource source)
     {
         Location = location;
         _source = source;
+        _lanes = [.. Enumerable.Range(0, Lanes).Select(_ => new Lane(this))];
     }
 
     public DatabaseLocation Location { get; }
@@ -106,18 +112,12 @@ public sealed class PostgresDatabase : Database
         }
     }
 
-    public override async Task<T> WriteInOrderAsync<T>(long key, Func<DbConnection, T> write)
+    public override Task<T> WriteInOrderAsync<T>(long key, Func<DbConnection, T> write)
     {
-        var gate = _order[(int)((ulong)key % OrderStripes)];
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            return await WriteAsync(write).ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var item = new LaneItem<T>(write);
+        _lanes[(int)((ulong)key % Lanes)].Add(item);
+        return item.Task;
     }
 
     public override bool IsHealthy()
@@ -156,13 +156,159 @@ public sealed class PostgresDatabase : Database
         }
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
-        return _source.DisposeAsync();
+        await Task.WhenAll(_lanes.Select(l => l.CompleteAsync())).ConfigureAwait(false);
+        await _source.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Ordered writes of the keys hashed here, run in batches by one loop (started on first use).</summary>
+    private sealed class Lane(PostgresDatabase database)
+    {
+        private readonly System.Threading.Channels.Channel<LaneItem> _queue =
+            System.Threading.Channels.Channel.CreateUnbounded<LaneItem>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+        private readonly object _start = new();
+        private Task? _loop;
+
+        public void Add(LaneItem item)
+        {
+            if (!_queue.Writer.TryWrite(item))
+            {
+                item.Fail(new ObjectDisposedException(nameof(PostgresDatabase), "The database is closed."));
+                return;
+            }
+
+            if (_loop is null)
+            {
+                lock (_start)
+                {
+                    _loop ??= Task.Run(LoopAsync);
+                }
+            }
+        }
+
+        public Task CompleteAsync()
+        {
+            _queue.Writer.TryComplete();
+            lock (_start)
+            {
+                return _loop ?? Task.CompletedTask;
+            }
+        }
+
+        private async Task LoopAsync()
+        {
+            var batch = new List<LaneItem>(MaxBatch);
+            var reader = _queue.Reader;
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (batch.Count < MaxBatch && reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                await database._writers.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    await Task.Run(() => database.RunBatch(batch)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    database._writers.Release();
+                }
+
+                batch.Clear();
+            }
+        }
+    }
+
+    /// <summary>One transaction for the batch, a savepoint per item; items complete after the commit.</summary>
+    private void RunBatch(List<LaneItem> batch)
+    {
+        try
+        {
+            Guard(() =>
+            {
+                using var connection = _source.OpenConnection();
+                using var transaction = connection.BeginTransaction();
+                var single = batch.Count == 1;
+                foreach (var item in batch)
+                {
+                    if (single)
+                    {
+                        item.Run(connection);
+                        continue;
+                    }
+
+                    transaction.Save("item");
+                    try
+                    {
+                        item.Run(connection);
+                        transaction.Release("item");
+                    }
+                    catch (Exception ex) when (!IsUnavailable(ex))
+                    {
+                        transaction.Rollback("item");
+                        item.Fail(ex);
+                    }
+                }
+
+                transaction.Commit();
+                return true;
+            });
+        }
+        catch (Exception ex)
+        {
+            foreach (var item in batch)
+            {
+                item.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (var item in batch)
+        {
+            item.Complete();
+        }
+    }
+
+    private abstract class LaneItem
+    {
+        public abstract void Run(DbConnection connection);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class LaneItem<T>(Func<DbConnection, T> write) : LaneItem
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private bool _failed;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Run(DbConnection connection) => _result = write(connection);
+
+        public override void Complete()
+        {
+            if (!_failed)
+            {
+                _completion.TrySetResult(_result!);
+            }
+        }
+
+        public override void Fail(Exception exception)
+        {
+            _failed = true;
+            _completion.TrySetException(exception);
+        }
     }
 }

@@ -24,6 +24,7 @@ public sealed class SqlDialect
             UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT COALESCE(MAX(id), 0) FROM messages)) + 1
             WHERE name = 'messages' RETURNING seq
             """,
+        RaiseSequenceSql = "UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT COALESCE(MAX(seq), 0) FROM message_changes)) WHERE name = 'messages'",
     };
 
     public static readonly SqlDialect Postgres = new()
@@ -40,9 +41,14 @@ public sealed class SqlDialect
 
         // Messages of one chat are stored one transaction at a time, so their ids are taken and
         // committed in the same order, and notifications (sent at commit) arrive in id order.
-        LockChatSql = "SELECT id FROM chats WHERE id = @chat FOR UPDATE",
+        LockChatSql = "SELECT id FROM chats WHERE id = @chat FOR NO KEY UPDATE",
 
         NextSequenceSql = "SELECT nextval(pg_get_serial_sequence('messages', 'id'))",
+        RaiseSequenceSql = """
+            SELECT setval(pg_get_serial_sequence('messages', 'id'),
+                GREATEST((SELECT COALESCE(MAX(id), 0) FROM messages), (SELECT COALESCE(MAX(seq), 0) FROM message_changes)) + 1, false)
+            """,
+        ResetIdentitySql = "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), 0) + 1, false)",
     };
 
     private SqlDialect()
@@ -74,6 +80,12 @@ public sealed class SqlDialect
     /// <summary>Takes the next number of the message id sequence (for an edit's or delete's seq), so a
     /// chat's messages and changes share one increasing order. Called after <see cref="LockChatSql"/>.</summary>
     public required string NextSequenceSql { get; init; }
+
+    /// <summary>After a copy, moves the message id sequence past every copied message id and change seq.</summary>
+    public required string RaiseSequenceSql { get; init; }
+    /// <summary>After rows were inserted with explicit ids, moves table {0}'s id generator past them, or null
+    /// where the engine does so itself (SQLite).</summary>
+    public string? ResetIdentitySql { get; init; }
 
     public int LatestVersion => Scripts.Count;
 

@@ -6,8 +6,9 @@ namespace Chatire.Tests.Reliability;
 
 /// <summary>
 /// kill -9 the real executable while clients post over HTTP and WebSocket, restart it, and check
-/// every acknowledged message is stored exactly once, ids still increase and SQLite is intact.
-/// CHATIRE_CRASH_RUNS sets the number of runs (scripts/crash-test uses 20).
+/// every acknowledged message is stored exactly once, ids still increase and the database is intact
+/// (SQLite's integrity check; on PostgreSQL, db check). CHATIRE_CRASH_RUNS sets the number of runs
+/// (scripts/crash-test uses 20), on each backend.
 /// </summary>
 public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposable
 {
@@ -20,14 +21,23 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
-    public async Task KillDuringFlood_Restart_EveryAcknowledgedMessageStoredOnce()
+    public Task KillDuringFlood_Restart_EveryAcknowledgedMessageStoredOnce() =>
+        KillDuringFloodAsync(run => Task.FromResult(Path.Combine(_directory, $"crash{run}.db")), IntegrityCheck, _ => Task.CompletedTask);
+
+    [Fact]
+    public Task KillDuringFloodOnPostgres_Restart_EveryAcknowledgedMessageStoredOnce() =>
+        KillDuringFloodAsync(_ => TestPostgres.CreateDatabaseAsync(),
+            url => Chatire.Storage.DatabaseMaintenance.Check(url) is { Ok: true } ? "ok" : string.Join("; ", Chatire.Storage.DatabaseMaintenance.Check(url).Problems),
+            TestPostgres.DropDatabaseAsync);
+
+    private async Task KillDuringFloodAsync(Func<int, Task<string>> database, Func<string, string> integrityCheck, Func<string, Task> drop)
     {
         var runs = int.TryParse(Environment.GetEnvironmentVariable("CHATIRE_CRASH_RUNS"), out var n) ? n : 2;
         var random = new Random(4242);
         var totalAcked = 0;
         for (var run = 1; run <= runs; run++)
         {
-            var db = Path.Combine(_directory, $"crash{run}.db");
+            var db = await database(run);
             string token;
             string[] uris;
             var acked = new AckedMessages();
@@ -55,7 +65,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
             {
                 var check = await acked.VerifyAsync(restarted.Api, token, uris);
                 var exitCode = await restarted.TerminateAsync(TimeSpan.FromSeconds(30));
-                var integrity = IntegrityCheck(db);
+                var integrity = integrityCheck(db);
                 output.WriteLine($"run {run}: acknowledged {check.Acked}, found {check.Found}, lost {check.Lost}, duplicated {check.Duplicated}, ids increasing {check.IdsIncreasing}, integrity {integrity}, exit {exitCode}");
                 totalAcked += check.Acked;
 
@@ -65,6 +75,8 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
                 Assert.Equal("ok", integrity);
                 Assert.Equal(0, exitCode);
             }
+
+            await drop(db);
         }
 
         output.WriteLine($"{runs} runs, {totalAcked} acknowledged messages, none lost");

@@ -100,7 +100,7 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
         {
             var chat = i / options.Subscribers;
             var subscriber = subscribers[i] = new Subscriber(chat, slotsPerChat[chat]);
-            await raw.ConnectAsync(_target.WebSocketUri(chatUris[chat], subscriberTokens[i]), connector.NextSource(), f => OnDelivery(subscriber, f), ct).ConfigureAwait(false);
+            await raw.ConnectAsync(_target.WebSocketUri(chatUris[chat], subscriberTokens[i], node: i), connector.NextSource(), f => OnDelivery(subscriber, f), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
         raw.Start();
 
@@ -111,7 +111,7 @@ public sealed class FanoutScenario(BenchContext context, FanoutOptions options)
             await context.ForEachAsync(bySocket.Length, async i =>
             {
                 var lane = bySocket[i].First();
-                lane.Socket = await connector.OpenAsync(_target.WebSocketUri(lane.Uri, lane.Token), ct).ConfigureAwait(false);
+                lane.Socket = await connector.OpenAsync(_target.WebSocketUri(lane.Uri, lane.Token, node: i + 1), ct).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
             foreach (var lane in lanes)
             {
