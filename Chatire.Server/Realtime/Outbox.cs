@@ -14,15 +14,16 @@ namespace Chatire.Realtime;
 /// So a broadcast costs one send call per socket and no thread wake-ups while the peers keep up. A full
 /// queue closes the socket with 1013, so a slow peer never slows anyone else. Closing is idempotent: the
 /// first close status wins, the writer sends it, and the socket is aborted if the peer does not finish
-/// the handshake within <see cref="CloseGrace"/> (a timer made only then). Frames queued before <see cref="Open"/> wait, so the
-/// opening frames (presence, replay, the chat list) go first. Each send takes one unit from
+/// the handshake within <see cref="CloseGrace"/> (a timer made only then). Frames queued before
+/// <see cref="Open"/> wait, so the opening frames (presence, replay, the chat list) go first. Each send takes one unit from
 /// <see cref="NextUnit"/>. A batching outbox (protocol v2, <c>batch=1</c>) packs the frames that are
 /// already waiting into one message, one frame per line, up to <see cref="MaxBatchBytes"/>: it copies
-/// the bytes each broadcast serialized once into a pooled buffer, and never waits for more frames. Its
-/// writer does not start inline: the outbox joins <see cref="Due"/>, and one thread-pool item sends for
-/// every due outbox (see <see cref="FlushDue"/>). Under load that item runs after the broadcasts already
-/// queued before it, so each socket finds several frames waiting and sends them with one syscall; when
-/// idle it runs at once, so a lone frame goes alone, a thread-pool hop later.
+/// the bytes each broadcast serialized once into a pooled buffer, and never waits for more frames. While
+/// other work waits in the thread pool (under load: the next broadcasts), its writer does not start
+/// inline: the outbox joins <see cref="Due"/>, and one thread-pool item, queued behind that work, sends
+/// for every due outbox (see <see cref="FlushDue"/>), so each socket finds several frames waiting and
+/// sends them with one syscall. When nothing else waits, it sends inline at once like any outbox: a
+/// lone frame goes alone, without a thread hop.
 /// </summary>
 public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger log, string name)
 {
@@ -80,7 +81,8 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
     }
 
     /// <summary>Queues a frame without waiting; when the outbox was idle, sends it (and whatever follows)
-    /// on the calling thread until a send has to wait. A full outbox closes the socket with 1013.</summary>
+    /// on the calling thread until a send has to wait, or, when batching and other work is queued, makes the
+    /// outbox due for the next flush. A full outbox closes the socket with 1013.</summary>
     public bool Enqueue(OutboundFrame frame)
     {
         lock (_queue)
@@ -113,8 +115,9 @@ public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger
             return false;
         }
 
-        if (batching)
+        if (batching && ThreadPool.PendingWorkItemCount > 0)
         {
+            // Other work is queued (more broadcasts, most likely): flush after it, with whatever it adds.
             Due.Enqueue(this);
             if (Interlocked.Exchange(ref _flushQueued, 1) == 0)
             {
