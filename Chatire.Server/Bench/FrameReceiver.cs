@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 
 namespace Chatire.Bench;
 
-/// <summary>One receive loop per socket: reassembles text frames and hands each parsed frame on.</summary>
+/// <summary>One receive loop per socket: reassembles text messages and hands each parsed frame on (several per message when batched).</summary>
 public static class FrameReceiver
 {
     /// <summary>Runs until the socket closes, fails or <paramref name="ct"/> fires; returns how it ended.</summary>
@@ -31,7 +31,7 @@ public static class FrameReceiver
                     continue;
                 }
 
-                onFrame(Frames.Parse(buffer.AsSpan(0, count)));
+                Frames.ParseEach(buffer.AsSpan(0, count), onFrame);
                 count = 0;
             }
         }

@@ -18,7 +18,7 @@ public readonly record struct Frame(FrameKind Kind, long Id, long SentTicks, int
 /// <summary>
 /// Bench message texts carry their send time and origin: <c>b:&lt;stopwatch ticks&gt;:&lt;slot&gt;:&lt;seq&gt;:</c>
 /// then padding to the requested size. Frames are read with Utf8JsonReader, without allocating
-/// for the common message and ack frames.
+/// for the common message and ack frames; a batched message is split on its line breaks.
 /// </summary>
 public static class Frames
 {
@@ -42,7 +42,58 @@ public static class Frames
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static Frame Parse(ReadOnlySpan<byte> json)
+    /// <summary>Parses every frame of a WebSocket message: one, or a batch of frames one per line
+    /// (JSON text never holds a raw line break, so splitting on it is exact).</summary>
+    public static void ParseEach(ReadOnlySpan<byte> message, Action<Frame> onFrame)
+    {
+        while (true)
+        {
+            var end = message.IndexOf((byte)'\n');
+            if (end < 0)
+            {
+                onFrame(Parse(message));
+                return;
+            }
+
+            onFrame(Parse(message[..end]));
+            message = message[(end + 1)..];
+        }
+    }
+
+    /// <summary>A message frame as the servers write it (<c>{"type":"message","data":{"id":N,...,"message":"b:...</c>)
+    /// is read by looking for those bytes, which is several times cheaper than a JSON reader; any other frame, or
+    /// one written differently, is read with Utf8JsonReader.</summary>
+    public static Frame Parse(ReadOnlySpan<byte> json) => TryParseMessage(json, out var frame) ? frame : ParseJson(json);
+
+    private static bool TryParseMessage(ReadOnlySpan<byte> json, out Frame frame)
+    {
+        frame = default;
+        ReadOnlySpan<byte> head = """{"type":"message","data":{"id":"""u8;
+        if (!json.StartsWith(head) || !Utf8Parser.TryParse(json[head.Length..], out long id, out var used))
+        {
+            return false;
+        }
+
+        var rest = json[(head.Length + used)..];
+        ReadOnlySpan<byte> text = "\"message\":\"b:"u8;
+        var at = rest.IndexOf(text);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        rest = rest[(at + text.Length)..];
+        var end = rest.IndexOf((byte)'"');
+        if (end < 0 || !TryParseStamp(rest[..end], out var ticks, out var slot, out var seq))
+        {
+            return false;
+        }
+
+        frame = new Frame(FrameKind.Message, id, ticks, slot, seq, null);
+        return true;
+    }
+
+    private static Frame ParseJson(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
         var kind = FrameKind.Other;
@@ -147,31 +198,39 @@ public static class Frames
         }
 
         var text = reader.ValueSpan;
-        if (text.Length < 2 || text[0] != (byte)'b' || text[1] != (byte)':')
+        if (text.Length >= 2 && text[0] == (byte)'b' && text[1] == (byte)':' && TryParseStamp(text[2..], out var t, out var s, out var q))
         {
-            return;
+            ticks = t;
+            slot = s;
+            seq = q;
         }
+    }
 
-        text = text[2..];
-        if (!Utf8Parser.TryParse(text, out long t, out var used) || used >= text.Length)
+    /// <summary>Reads <c>&lt;ticks&gt;:&lt;slot&gt;:&lt;seq&gt;</c> (what follows <c>b:</c> in a bench message).</summary>
+    private static bool TryParseStamp(ReadOnlySpan<byte> text, out long ticks, out int slot, out long seq)
+    {
+        slot = -1;
+        seq = -1;
+        if (!Utf8Parser.TryParse(text, out ticks, out var used) || used >= text.Length)
         {
-            return;
+            return false;
         }
 
         text = text[(used + 1)..];
-        if (!Utf8Parser.TryParse(text, out int s, out used) || used >= text.Length)
+        if (!Utf8Parser.TryParse(text, out slot, out used) || used >= text.Length)
         {
-            return;
+            slot = -1;
+            return false;
         }
 
         text = text[(used + 1)..];
-        if (!Utf8Parser.TryParse(text, out long q, out _))
+        if (!Utf8Parser.TryParse(text, out seq, out _))
         {
-            return;
+            slot = -1;
+            seq = -1;
+            return false;
         }
 
-        ticks = t;
-        slot = s;
-        seq = q;
+        return true;
     }
 }

@@ -247,7 +247,7 @@ public sealed class RawSubscribers : IDisposable
             {
                 case 0x1:
                 case 0x0:
-                    entry.OnFrame(Frames.Parse(payload));
+                    Frames.ParseEach(payload, entry.OnFrame);
                     break;
                 case 0x8:
                     entry.Ending = payload.Length >= 2 ? $"closed {BinaryPrimitives.ReadUInt16BigEndian(payload)}" : "closed";

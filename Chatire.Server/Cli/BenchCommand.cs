@@ -68,6 +68,7 @@ public static class BenchCommand
         };
         var size = IntOption("--size", 64, "Message text length in characters.");
         var peer = PeerOption();
+        var noBatch = NoBatchOption();
         var common = new CommonOptions("5s");
         var command = new Command("fanout", """
             Publishers post into chats whose subscribers all receive every message. Reports messages
@@ -79,10 +80,11 @@ public static class BenchCommand
               chatire bench fanout --chats 100 --subscribers 10 --publishers 10 --duration 10s
               chatire bench fanout --subscribers 100 --rate 5000
               chatire bench fanout --via http --window 4
+              chatire bench fanout --no-batch
               chatire bench fanout --peer --url http://127.0.0.1:8100
-            """) { chats, subscribers, publishers, rate, via, window, size, peer };
+            """) { chats, subscribers, publishers, rate, via, window, size, peer, noBatch };
         common.AddTo(command);
-        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, parseResult.GetValue(peer), context =>
+        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, parseResult.GetValue(peer), !parseResult.GetValue(noBatch), context =>
             new FanoutScenario(context, new FanoutOptions
             {
                 Chats = Positive(parseResult.GetValue(chats), "--chats"),
@@ -103,6 +105,7 @@ public static class BenchCommand
         var perUser = IntOption("--per-user", 25, "Sockets per user (each user opens them on its own chat); stay under --max-sockets-per-user.");
         var concurrency = IntOption("--concurrency", 64, "Connection attempts in flight.");
         var peer = PeerOption();
+        var noBatch = NoBatchOption();
         var common = new CommonOptions("3s", "How long to hold the sockets open once all are connected");
         var command = new Command("connections", """
             Open N idle authenticated WebSockets, hold them, then close them. Reports the connect rate,
@@ -114,9 +117,9 @@ public static class BenchCommand
               chatire bench connections --count 10000
               chatire bench connections --count 10000 --server-pid $(pidof chatire)
               chatire bench connections --peer --url http://127.0.0.1:8100 --count 10000
-            """) { count, perUser, concurrency, peer };
+            """) { count, perUser, concurrency, peer, noBatch };
         common.AddTo(command);
-        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, parseResult.GetValue(peer), context =>
+        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, parseResult.GetValue(peer), !parseResult.GetValue(noBatch), context =>
             new ConnectionsScenario(context, new ConnectionsOptions
             {
                 Count = Positive(parseResult.GetValue(count), "--count"),
@@ -134,6 +137,7 @@ public static class BenchCommand
         var concurrency = IntOption("--concurrency", 16, "Keep-alive connections, each with one request in flight.");
         var limit = IntOption("--limit", 20, "Messages per history page.");
         var size = IntOption("--size", 64, "Message text length in characters.");
+        var peer = PeerOption();
         var common = new CommonOptions("5s", "How long each operation runs");
         var command = new Command("http", """
             Keep-alive HTTP load: history reads of one chat (pre-filled with messages) and message
@@ -144,9 +148,10 @@ public static class BenchCommand
               chatire bench http
               chatire bench http --op read --concurrency 32 --limit 50
               chatire bench http --op post --duration 10s --json
-            """) { op, concurrency, limit, size };
+              chatire bench http --op post --peer --url http://127.0.0.1:8200
+            """) { op, concurrency, limit, size, peer };
         common.AddTo(command);
-        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, false, context =>
+        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, parseResult.GetValue(peer), false, context =>
             new HttpScenario(context, new HttpOptions
             {
                 Operation = parseResult.GetValue(op) ?? "both",
@@ -173,7 +178,7 @@ public static class BenchCommand
               chatire bench logins --concurrency 32 --duration 10s
             """) { concurrency, users };
         common.AddTo(command);
-        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, false, context =>
+        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, false, false, context =>
             new LoginsScenario(context, new LoginsOptions
             {
                 Concurrency = Positive(parseResult.GetValue(concurrency), "--concurrency"),
@@ -188,6 +193,7 @@ public static class BenchCommand
         var subscribers = IntOption("--subscribers", 20, "Subscribers in the chat; each drops and resumes repeatedly.");
         var rate = new Option<double>("--rate") { Description = "Messages per second posted while they reconnect.", DefaultValueFactory = _ => 500 };
         var interval = new Option<string>("--interval") { Description = "Mean time a subscriber stays connected before dropping (jittered).", DefaultValueFactory = _ => "500ms" };
+        var noBatch = NoBatchOption();
         var common = new CommonOptions("5s");
         var command = new Command("reconnect", """
             One publisher posts at --rate while every subscriber repeatedly drops its socket (abort,
@@ -198,9 +204,9 @@ public static class BenchCommand
             Examples:
               chatire bench reconnect
               chatire bench reconnect --subscribers 50 --rate 1000 --interval 200ms --duration 10s
-            """) { subscribers, rate, interval };
+            """) { subscribers, rate, interval, noBatch };
         common.AddTo(command);
-        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, false, context =>
+        command.SetAction((parseResult, ct) => common.RunAsync(console, parseResult, false, !parseResult.GetValue(noBatch), context =>
             new ReconnectScenario(context, new ReconnectOptions
             {
                 Subscribers = Positive(parseResult.GetValue(subscribers), "--subscribers"),
@@ -215,7 +221,10 @@ public static class BenchCommand
         new(name) { Description = description, DefaultValueFactory = _ => fallback };
 
     private static Option<bool> PeerOption() =>
-        new("--peer") { Description = "The target is the comparison peer (scripts/bench/peer): no accounts, chats are just names." };
+        new("--peer") { Description = "The target is a comparison peer (scripts/bench/peer, scripts/bench/bare): no accounts, chats are just names." };
+
+    private static Option<bool> NoBatchOption() =>
+        new("--no-batch") { Description = "One WebSocket message per frame. By default the generator's sockets ask Chatire for batched frames (?v=2&batch=1)." };
 
     private static int Positive(int value, string name) =>
         value > 0 ? value : throw new CliException($"{name} must be at least 1.", ExitCodes.Usage);
@@ -277,7 +286,7 @@ public static class BenchCommand
 
         public TimeSpan Duration(ParseResult parseResult) => ParseDuration(parseResult.GetValue(_duration) ?? "5s", "--duration");
 
-        public async Task<int> RunAsync(CliConsole console, ParseResult parseResult, bool peer, Func<BenchContext, Task<BenchResult>> scenario)
+        public async Task<int> RunAsync(CliConsole console, ParseResult parseResult, bool peer, bool batch, Func<BenchContext, Task<BenchResult>> scenario)
         {
             var urls = new List<Uri>();
             foreach (var url in parseResult.GetValue(_url) is { Length: > 0 } given ? given : ["http://127.0.0.1:8000"])
@@ -294,7 +303,7 @@ public static class BenchCommand
 
             var json = parseResult.GetValue(_json);
             var quiet = parseResult.GetValue(_quiet);
-            var target = new BenchTarget(baseUrl, peer, parseResult.GetValue(_serverPid)) { Nodes = urls };
+            var target = new BenchTarget(baseUrl, peer, parseResult.GetValue(_serverPid), batch) { Nodes = urls };
             var context = new BenchContext(target, ProgressBar.TerminalOrNull(console.Error, !json && !quiet), quiet ? TextWriter.Null : console.Error);
             BenchResult result;
             try

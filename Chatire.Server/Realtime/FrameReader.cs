@@ -9,7 +9,8 @@ namespace Chatire.Realtime;
 /// handler, one at a time. Between messages it waits with a zero-byte receive and holds no buffer; a
 /// message is read into a pooled buffer (small at first, grown up to the limit) returned after it.
 /// Binary frames close with 1003, oversized ones with 1009, the peer's close is answered; once the socket
-/// is closing, data is read and ignored until the peer answers the close.
+/// is closing, data is read and ignored until the peer answers the close. Receives take no cancellation
+/// token (an aborted socket fails them), so a waiting socket holds no token registration.
 /// </summary>
 public static class FrameReader
 {
@@ -17,7 +18,6 @@ public static class FrameReader
 
     public static async Task RunAsync(WebSocket socket, Outbox outbox, int maxFrameBytes, Func<ReadOnlyMemory<byte>, ValueTask> onText, ILogger log, string name)
     {
-        var token = outbox.Aborted;
         byte[]? buffer = null;
         var length = 0;
         var discarding = false;
@@ -30,7 +30,7 @@ public static class FrameReader
                 if (betweenMessages)
                 {
                     Return(ref buffer);
-                    result = await socket.ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                    result = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
                     if (result.MessageType != WebSocketMessageType.Close && !result.EndOfMessage)
                     {
                         betweenMessages = false; // a message has begun: read it with a buffer
@@ -48,7 +48,7 @@ public static class FrameReader
                         buffer = larger;
                     }
 
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
                 }
 
                 betweenMessages = result.EndOfMessage;

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Chatire.Observability;
@@ -12,18 +14,33 @@ namespace Chatire.Realtime;
 /// So a broadcast costs one send call per socket and no thread wake-ups while the peers keep up. A full
 /// queue closes the socket with 1013, so a slow peer never slows anyone else. Closing is idempotent: the
 /// first close status wins, the writer sends it, and the socket is aborted if the peer does not finish
-/// the handshake within <see cref="CloseGrace"/>. Frames queued before <see cref="Open"/> wait, so the
-/// opening frames (presence, replay, the chat list) go first. Each send takes one unit from
-/// <see cref="NextUnit"/>: the place where several waiting frames can be packed into one message.
+/// the handshake within <see cref="CloseGrace"/> (a timer made only then). Frames queued before
+/// <see cref="Open"/> wait, so the opening frames (presence, replay, the chat list) go first. Each send takes one unit from
+/// <see cref="NextUnit"/>. A batching outbox (protocol v2, <c>batch=1</c>) packs the frames that are
+/// already waiting into one message, one frame per line, up to <see cref="MaxBatchBytes"/>: it copies
+/// the bytes each broadcast serialized once into a pooled buffer, and never waits for more frames. While
+/// other work waits in the thread pool (under load: the next broadcasts), its writer does not start
+/// inline: the outbox joins <see cref="Due"/>, and one thread-pool item, queued behind that work, sends
+/// for every due outbox (see <see cref="FlushDue"/>), so each socket finds several frames waiting and
+/// sends them with one syscall. When nothing else waits, it sends inline at once like any outbox: a
+/// lone frame goes alone, without a thread hop.
 /// </summary>
-public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string name)
+public sealed class Outbox(int capacity, bool batching, Metrics metrics, ILogger log, string name)
 {
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>The largest batch; a single frame larger than this is sent alone.</summary>
+    public const int MaxBatchBytes = 64 * 1024;
+
+    /// <summary>Batching outboxes whose writer is due, and whether a thread-pool item to run them is queued.</summary>
+    private static readonly ConcurrentQueue<Outbox> Due = new();
+    private static int _flushQueued;
 
     private readonly Queue<OutboundFrame> _queue = new();
     private readonly int _capacity = Math.Max(1, capacity);
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _abort = new();
+    private Timer? _grace; // aborts the socket when a close handshake takes longer than CloseGrace
+    private int _aborted;
     private WebSocket? _socket;
     private int _closeRequested;
     private WebSocketCloseStatus _closeStatus = CloseCodes.Normal;
@@ -33,9 +50,10 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
     private bool _opened; // the opening frames are sent; queued frames may follow (guarded by _queue)
     private long _skipUpTo;
 
-    public CancellationToken Aborted => _abort.Token;
-
     public bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
+
+    /// <summary>The socket's name in logs (one string per socket, shared by its reader and post pipeline).</summary>
+    public string Name => name;
 
     /// <summary>Completes when the writer has sent the close frame or given up.</summary>
     public Task Done => _writerDone.Task;
@@ -50,15 +68,21 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
         }
     }
 
-    /// <summary>Binds the outbox to its socket; Abort() aborts the socket from then on.</summary>
-    public CancellationTokenRegistration Attach(WebSocket socket)
+    /// <summary>Binds the outbox to its socket; Abort() aborts the socket from then on (at once if it came first).
+    /// No cancellation token is involved: aborting the socket fails its pending receive and send, and an idle
+    /// socket holds no token registration.</summary>
+    public void Attach(WebSocket socket)
     {
-        _socket = socket;
-        return _abort.Token.Register(static s => ((WebSocket)s!).Abort(), socket);
+        Volatile.Write(ref _socket, socket);
+        if (Volatile.Read(ref _aborted) != 0)
+        {
+            socket.Abort();
+        }
     }
 
     /// <summary>Queues a frame without waiting; when the outbox was idle, sends it (and whatever follows)
-    /// on the calling thread until a send has to wait. A full outbox closes the socket with 1013.</summary>
+    /// on the calling thread until a send has to wait, or, when batching and other work is queued, makes the
+    /// outbox due for the next flush. A full outbox closes the socket with 1013.</summary>
     public bool Enqueue(OutboundFrame frame)
     {
         lock (_queue)
@@ -91,13 +115,95 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
             return false;
         }
 
-        _ = PumpAsync();
+        if (batching && ThreadPool.PendingWorkItemCount > 0)
+        {
+            // Other work is queued (more broadcasts, most likely): flush after it, with whatever it adds.
+            Due.Enqueue(this);
+            if (Interlocked.Exchange(ref _flushQueued, 1) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static _ => FlushDue(), (object?)null, preferLocal: false);
+            }
+        }
+        else
+        {
+            _ = PumpAsync();
+        }
+
         return true;
+    }
+
+    /// <summary>Runs the writer of every due outbox (each sends inline until it is empty or a send waits).</summary>
+    private static void FlushDue()
+    {
+        Volatile.Write(ref _flushQueued, 0);
+        while (Due.TryDequeue(out var outbox))
+        {
+            _ = outbox.PumpAsync();
+        }
     }
 
     /// <summary>Sends an opening frame directly (before <see cref="Open"/>; the caller is the only writer then).</summary>
     public Task SendNowAsync(byte[] bytes) =>
-        Waiting(_socket!.SendAsync(new ReadOnlyMemory<byte>(bytes), WebSocketMessageType.Text, true, _abort.Token));
+        Waiting(_socket!.SendAsync(new ReadOnlyMemory<byte>(bytes), WebSocketMessageType.Text, true, CancellationToken.None));
+
+    /// <summary>Sends opening frames directly (a replay), packed into batches when the socket batches.
+    /// Stops early when the socket starts closing.</summary>
+    public async Task SendNowAsync(IEnumerable<byte[]> frames)
+    {
+        if (!batching)
+        {
+            foreach (var frame in frames)
+            {
+                if (IsClosing)
+                {
+                    return;
+                }
+
+                await SendNowAsync(frame).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+        try
+        {
+            var length = 0;
+            foreach (var frame in frames)
+            {
+                if (IsClosing)
+                {
+                    return;
+                }
+
+                if (length > 0 && length + 1 + frame.Length > MaxBatchBytes)
+                {
+                    await SendNowAsync(buffer, length).ConfigureAwait(false);
+                    length = 0;
+                }
+
+                if (length == 0 && frame.Length >= MaxBatchBytes)
+                {
+                    await SendNowAsync(frame).ConfigureAwait(false);
+                    continue;
+                }
+
+                length = Append(buffer, length, frame);
+            }
+
+            if (length > 0 && !IsClosing)
+            {
+                await SendNowAsync(buffer, length).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private Task SendNowAsync(byte[] buffer, int length) =>
+        Waiting(_socket!.SendAsync(new ReadOnlyMemory<byte>(buffer, 0, length), WebSocketMessageType.Text, true, CancellationToken.None));
 
     /// <summary>Queued timeline frames at or below <paramref name="position"/> were already sent by a replay: they are dropped.</summary>
     public void SkipUpTo(long position) => _skipUpTo = position;
@@ -124,26 +230,20 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
         _closeStatus = status;
         _closeReason = TrimReason(reason);
         StartWriter();
-        try
-        {
-            _abort.CancelAfter(CloseGrace);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        _grace = new Timer(static s => ((Outbox)s!).AbortSocket(), this, CloseGrace, Timeout.InfiniteTimeSpan); // once: the first close only
     }
 
     /// <summary>Drops the connection at once (dead or stuck peer).</summary>
     public void Abort()
     {
         Close(CloseCodes.GoingAway, "Peer not responding.");
-        try
-        {
-            _abort.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        AbortSocket();
+    }
+
+    private void AbortSocket()
+    {
+        Volatile.Write(ref _aborted, 1);
+        Volatile.Read(ref _socket)?.Abort();
     }
 
     /// <summary>The writer or an opening send failed: the connection is dropped.</summary>
@@ -158,7 +258,7 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
         _writerDone.TrySetResult();
     }
 
-    public void Dispose() => _abort.Dispose();
+    public void Dispose() => _grace?.Dispose();
 
     /// <summary>Becomes the writer if the outbox is open, idle and has work (a frame or a close to send).</summary>
     private void StartWriter()
@@ -176,19 +276,64 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
         _ = PumpAsync();
     }
 
-    /// <summary>The next message to send, or null when nothing is waiting (called under the lock). One frame
-    /// per message today; packing several waiting frames (protocol v2 batching) belongs here.</summary>
-    private byte[]? NextUnit()
+    /// <summary>The next message to send, or an empty unit when nothing is waiting (called under the lock).
+    /// Without batching, one frame; with it, every frame already waiting that fits, one per line.</summary>
+    private SendUnit NextUnit()
     {
+        byte[]? first = null;
         while (_queue.TryDequeue(out var frame))
         {
-            if (frame.Position == 0 || frame.Position > _skipUpTo)
+            if (IsWanted(frame))
             {
-                return frame.Bytes;
+                first = frame.Bytes;
+                break;
             }
         }
 
-        return null;
+        if (first is null || !batching || first.Length >= MaxBatchBytes || !TryPeekWanted(out var next) || first.Length + 1 + next.Bytes.Length > MaxBatchBytes)
+        {
+            return new SendUnit(first, first?.Length ?? 0, false);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+        var length = Append(buffer, 0, first);
+        while (TryPeekWanted(out next) && length + 1 + next.Bytes.Length <= MaxBatchBytes)
+        {
+            _queue.Dequeue();
+            length = Append(buffer, length, next.Bytes);
+        }
+
+        return new SendUnit(buffer, length, true);
+    }
+
+    /// <summary>Drops frames a replay already sent from the head of the queue, then peeks the next one.</summary>
+    private bool TryPeekWanted(out OutboundFrame frame)
+    {
+        while (_queue.TryPeek(out frame))
+        {
+            if (IsWanted(frame))
+            {
+                return true;
+            }
+
+            _queue.Dequeue();
+        }
+
+        return false;
+    }
+
+    private bool IsWanted(OutboundFrame frame) => frame.Position == 0 || frame.Position > _skipUpTo;
+
+    /// <summary>Appends a frame to a batch, after a line break unless it is the first.</summary>
+    private static int Append(byte[] buffer, int length, byte[] frame)
+    {
+        if (length > 0)
+        {
+            buffer[length++] = (byte)'\n';
+        }
+
+        frame.CopyTo(buffer, length);
+        return length + frame.Length;
     }
 
     /// <summary>
@@ -203,7 +348,7 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
         {
             while (true)
             {
-                byte[]? unit;
+                SendUnit unit;
                 lock (_queue)
                 {
                     if (IsClosing)
@@ -212,7 +357,7 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
                     }
 
                     unit = NextUnit();
-                    if (unit is null)
+                    if (unit.Bytes is null)
                     {
                         _writing = false;
                         return;
@@ -221,20 +366,30 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
 
                 // No cancellation token: the runtime's fast send path takes none. Abort() aborts the socket,
                 // which fails a waiting send just the same.
-                var send = socket.SendAsync(new ReadOnlyMemory<byte>(unit), WebSocketMessageType.Text, true, CancellationToken.None);
-                if (!send.IsCompleted)
+                try
                 {
-                    await Waiting(send).ConfigureAwait(false);
+                    var send = socket.SendAsync(new ReadOnlyMemory<byte>(unit.Bytes, 0, unit.Length), WebSocketMessageType.Text, true, CancellationToken.None);
+                    if (!send.IsCompleted)
+                    {
+                        await Waiting(send).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        send.GetAwaiter().GetResult();
+                    }
                 }
-                else
+                finally
                 {
-                    send.GetAwaiter().GetResult();
+                    if (unit.Pooled)
+                    {
+                        ArrayPool<byte>.Shared.Return(unit.Bytes!);
+                    }
                 }
             }
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync(_closeStatus, _closeReason, _abort.Token).ConfigureAwait(false);
+                await socket.CloseOutputAsync(_closeStatus, _closeReason, CancellationToken.None).ConfigureAwait(false);
             }
 
             _writerDone.TrySetResult();
@@ -273,4 +428,7 @@ public sealed class Outbox(int capacity, Metrics metrics, ILogger log, string na
 
         return reason;
     }
+
+    /// <summary>One message for the socket: a queued frame as it is, or a batch in a pooled buffer.</summary>
+    private readonly record struct SendUnit(byte[]? Bytes, int Length, bool Pooled);
 }

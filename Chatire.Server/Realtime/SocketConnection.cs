@@ -21,9 +21,9 @@ public sealed class SocketConnection : RealtimeSocket
     private readonly int _maxFrameBytes;
     private readonly PostPipeline _posts;
 
-    public SocketConnection(Core.Chat chat, Principal? principal, string? token, ProtocolVersion version, long? since,
+    public SocketConnection(Core.Chat chat, Principal? principal, string? token, ProtocolVersion version, bool batching, long? since,
         int queueCapacity, int maxFrameBytes, ChatService chats, Metrics metrics, ILogger log)
-        : base(principal, token, new Outbox(queueCapacity, metrics, log, "chat " + chat.Uri))
+        : base(principal, token, new Outbox(queueCapacity, batching, metrics, log, "chat " + chat.Uri))
     {
         Chat = chat;
         Version = version;
@@ -31,7 +31,7 @@ public sealed class SocketConnection : RealtimeSocket
         _maxFrameBytes = maxFrameBytes;
         _chats = chats;
         _log = log;
-        _posts = new PostPipeline(Outbox, version, log, "chat " + chat.Uri);
+        _posts = new PostPipeline(Outbox, version, log, Outbox.Name);
     }
 
     public Core.Chat Chat { get; }
@@ -46,11 +46,11 @@ public sealed class SocketConnection : RealtimeSocket
     /// <summary>Runs the socket until it closes: presence and the since replay go first, then the outbox.</summary>
     public override async Task RunAsync(WebSocket socket)
     {
-        using var aborting = Outbox.Attach(socket);
+        Outbox.Attach(socket);
         try
         {
             var opening = Task.Run(OpenAsync);
-            await FrameReader.RunAsync(socket, Outbox, _maxFrameBytes, HandleTextAsync, _log, "chat " + Chat.Uri).ConfigureAwait(false);
+            await FrameReader.RunAsync(socket, Outbox, _maxFrameBytes, HandleTextAsync, _log, Outbox.Name).ConfigureAwait(false);
             await opening.ConfigureAwait(false);
             await Outbox.Done.ConfigureAwait(false);
         }
@@ -61,8 +61,8 @@ public sealed class SocketConnection : RealtimeSocket
         }
     }
 
-    /// <summary>Sends presence (v2) and the since replay, then lets the outbox flow. A v1 replay skips
-    /// deleted messages, edits and deletes (v1 clients know no tombstones).</summary>
+    /// <summary>Sends presence (v2) and the since replay (packed into batches when the socket batches), then
+    /// lets the outbox flow. A v1 replay skips deleted messages, edits and deletes (v1 clients know no tombstones).</summary>
     private async Task OpenAsync()
     {
         try
@@ -76,23 +76,11 @@ public sealed class SocketConnection : RealtimeSocket
 
             if (Since is { } since)
             {
-                foreach (var entry in _chats.Since(Chat, since))
+                var replay = _chats.Since(Chat, since);
+                await Outbox.SendNowAsync(ReplayFrames(replay)).ConfigureAwait(false);
+                if (replay.Count > 0)
                 {
-                    if (IsClosing)
-                    {
-                        break;
-                    }
-
-                    if (Version == ProtocolVersion.V2)
-                    {
-                        await Outbox.SendNowAsync(SocketProtocol.Timeline(entry)).ConfigureAwait(false);
-                    }
-                    else if (entry is { Kind: TimelineKind.Message, Message.Message.Deleted: false })
-                    {
-                        await Outbox.SendNowAsync(SocketProtocol.MessageV1(entry.Message)).ConfigureAwait(false);
-                    }
-
-                    Outbox.SkipUpTo(entry.Position);
+                    Outbox.SkipUpTo(replay[^1].Position);
                 }
             }
         }
@@ -103,6 +91,22 @@ public sealed class SocketConnection : RealtimeSocket
         }
 
         Outbox.Open();
+    }
+
+    /// <summary>The replay as frames: a v1 replay skips deleted messages, edits and deletes.</summary>
+    private IEnumerable<byte[]> ReplayFrames(IReadOnlyList<TimelineEntry> replay)
+    {
+        foreach (var entry in replay)
+        {
+            if (Version == ProtocolVersion.V2)
+            {
+                yield return SocketProtocol.Timeline(entry);
+            }
+            else if (entry is { Kind: TimelineKind.Message, Message.Message.Deleted: false })
+            {
+                yield return SocketProtocol.MessageV1(entry.Message);
+            }
+        }
     }
 
     /// <summary>Parses and checks a client frame, then posts it, moves the read marker or forwards a typing notice.</summary>

@@ -23,8 +23,8 @@ public sealed class UserStreamConnection : RealtimeSocket
     private readonly int _maxFrameBytes;
     private readonly PostPipeline _answers;
 
-    public UserStreamConnection(Principal principal, string token, int queueCapacity, int maxFrameBytes, ChatService chats, UserStreams streams, Metrics metrics, ILogger log)
-        : base(principal, token, new Outbox(queueCapacity, metrics, log, "user stream of " + principal.User.Username))
+    public UserStreamConnection(Principal principal, string token, bool batching, int queueCapacity, int maxFrameBytes, ChatService chats, UserStreams streams, Metrics metrics, ILogger log)
+        : base(principal, token, new Outbox(queueCapacity, batching, metrics, log, "user stream of " + principal.User.Username))
     {
         _chats = chats;
         _streams = streams;
@@ -38,7 +38,7 @@ public sealed class UserStreamConnection : RealtimeSocket
 
     public override async Task RunAsync(WebSocket socket)
     {
-        using var aborting = Outbox.Attach(socket);
+        Outbox.Attach(socket);
         try
         {
             var opening = Task.Run(OpenAsync);

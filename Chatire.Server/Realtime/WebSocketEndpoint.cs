@@ -62,6 +62,7 @@ public sealed class WebSocketEndpoint(ChatireSettings settings, Cors cors, Token
             }
         }
 
+        var batching = ReadBatch(context, version, errors);
         errors.ThrowIfAny();
         var chat = chats.Find(context.Route("uri"));
         if (principal is not null && !chats.IsMember(chat, principal.User.Id))
@@ -69,7 +70,7 @@ public sealed class WebSocketEndpoint(ChatireSettings settings, Cors cors, Token
             throw ApiException.Forbidden("You are not a member of this chat.");
         }
 
-        return await UpgradeAsync(context, new SocketConnection(chat, principal, token, version, since, settings.SocketQueue, settings.MaxFrameBytes, chats, metrics, log))
+        return await UpgradeAsync(context, new SocketConnection(chat, principal, token, version, batching, since, settings.SocketQueue, settings.MaxFrameBytes, chats, metrics, log))
             .ConfigureAwait(false);
     }
 
@@ -84,13 +85,40 @@ public sealed class WebSocketEndpoint(ChatireSettings settings, Cors cors, Token
         }
 
         var principal = tokens.Authenticate(token);
+        var errors = new FieldErrors();
         if (context.Query.TryGetValue("v", out var versionText) && versionText != "2")
         {
-            throw new ValidationException("v", "The user stream speaks protocol version 2 only.");
+            errors.Add("v", "The user stream speaks protocol version 2 only.");
         }
 
-        return await UpgradeAsync(context, new UserStreamConnection(principal, token, settings.SocketQueue, settings.MaxFrameBytes, chats, hub.Streams, metrics, log))
+        var batching = ReadBatch(context, ProtocolVersion.V2, errors);
+        errors.ThrowIfAny();
+        return await UpgradeAsync(context, new UserStreamConnection(principal, token, batching, settings.SocketQueue, settings.MaxFrameBytes, chats, hub.Streams, metrics, log))
             .ConfigureAwait(false);
+    }
+
+    /// <summary><c>batch=1</c> asks for batched frames (protocol v2 only), <c>batch=0</c> or no parameter for
+    /// one frame per message; anything else is a 400 like any invalid query parameter.</summary>
+    private static bool ReadBatch(RequestContext context, ProtocolVersion version, FieldErrors errors)
+    {
+        if (!context.Query.TryGetValue("batch", out var batchText))
+        {
+            return false;
+        }
+
+        switch (batchText)
+        {
+            case "0":
+                return false;
+            case "1" when version == ProtocolVersion.V2:
+                return true;
+            case "1":
+                errors.Add("batch", "Batching needs protocol version 2 (v=2).");
+                return false;
+            default:
+                errors.Add("batch", "Must be 0 or 1.");
+                return false;
+        }
     }
 
     private void CheckOrigin(RequestContext context)

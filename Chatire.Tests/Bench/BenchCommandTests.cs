@@ -41,10 +41,23 @@ public sealed class BenchCommandTests(BenchServerFixture fixture) : IClassFixtur
         Assert.Equal(json.GetProperty("messages").GetInt64() * 3, json.GetProperty("deliveries").GetInt64());
         Assert.Equal(0, json.GetProperty("lost").GetInt64());
         Assert.Equal(0, json.GetProperty("duplicated").GetInt64());
-        foreach (var field in new[] { "duration_s", "messages_per_sec", "deliveries_per_sec", "p50_ms", "p90_ms", "p99_ms", "max_ms" })
+        foreach (var field in new[] { "duration_s", "messages_per_sec", "deliveries_per_sec", "p50_ms", "p90_ms", "p99_ms", "max_ms", "generator_cpu_pct" })
         {
             Assert.True(json.TryGetProperty(field, out _), field);
         }
+
+        Assert.Equal("yes", json.GetProperty("batch").GetString());
+    }
+
+    [Fact]
+    public async Task Fanout_NoBatch_DeliversEveryMessageOnce_OneFramePerMessage()
+    {
+        var json = await RunAsync("fanout", "--subscribers", "3", "--no-batch", "--duration", "500ms");
+
+        Assert.Equal("no", json.GetProperty("batch").GetString());
+        Assert.True(json.GetProperty("messages").GetInt64() > 0);
+        Assert.Equal(json.GetProperty("messages").GetInt64() * 3, json.GetProperty("deliveries").GetInt64());
+        Assert.Equal(0, json.GetProperty("lost").GetInt64());
     }
 
     [Fact]

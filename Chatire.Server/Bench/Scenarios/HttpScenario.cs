@@ -20,24 +20,40 @@ public sealed class HttpScenario(BenchContext context, HttpOptions options)
     {
         var target = context.Target;
         using var api = new BenchApi(target, Math.Max(context.SetupConcurrency, options.Concurrency));
-        await context.Notes.WriteLineAsync($"setup: {options.Concurrency} users, 1 chat with {options.Limit} messages").ConfigureAwait(false);
-        var tokens = await context.CreateUsersAsync(api, "h", options.Concurrency, ct).ConfigureAwait(false);
-        var uri = await api.CreateChatAsync(tokens[0], ct).ConfigureAwait(false);
-        await context.ForEachAsync(tokens.Length - 1, i => api.JoinChatAsync(tokens[i + 1], uri, ct), ct).ConfigureAwait(false);
-        try
+        string[] tokens;
+        string uri;
+        if (target.Peer)
         {
-            for (var i = 0; i < options.Limit; i++)
+            // The peer keeps no history and checks no tokens: posts only, into a chat that is just a name.
+            if (options.Operation != "post")
             {
-                await api.PostMessageAsync(tokens[0], uri, Frames.Payload(0, 0, i, options.Size), $"fill-{i}", ct).ConfigureAwait(false);
+                throw new BenchException("The peer answers posts only: use --op post with --peer.");
             }
+
+            tokens = Enumerable.Repeat("peer", options.Concurrency).ToArray();
+            uri = $"http{target.RunId}";
         }
-        catch (BenchException ex) when (Throttling.IsThrottled(ex))
+        else
         {
-            throw Throttling.Stop("during setup");
+            try
+            {
+                await context.Notes.WriteLineAsync($"setup: {options.Concurrency} users, 1 chat with {options.Limit} messages").ConfigureAwait(false);
+                tokens = await context.CreateUsersAsync(api, "h", options.Concurrency, ct).ConfigureAwait(false);
+                uri = await api.CreateChatAsync(tokens[0], ct).ConfigureAwait(false);
+                await context.ForEachAsync(tokens.Length - 1, i => api.JoinChatAsync(tokens[i + 1], uri, ct), ct).ConfigureAwait(false);
+                for (var i = 0; i < options.Limit; i++)
+                {
+                    await api.PostMessageAsync(tokens[0], uri, Frames.Payload(0, 0, i, options.Size), $"fill-{i}", ct).ConfigureAwait(false);
+                }
+            }
+            catch (BenchException ex) when (Throttling.IsThrottled(ex))
+            {
+                throw Throttling.Stop("during setup");
+            }
         }
 
         var result = new BenchResult("http")
-            .Text("target", "target", "chatire")
+            .Text("target", "target", target.Peer ? "peer" : "chatire")
             .Count("concurrency", "connections", options.Concurrency)
             .Count("history_limit", "history page", options.Limit, "messages");
         long errors = 0;

@@ -102,7 +102,7 @@ export class ChatConnection {
       return;
     }
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = new URLSearchParams({ v: '2', token });
+    const query = new URLSearchParams({ v: '2', batch: '1', token });
     if (this.options.since) query.set('since', String(this.options.since()));
     const path = this.options.uri ? `/ws/chats/${encodeURIComponent(this.options.uri)}/` : '/ws/me/';
     const url = `${scheme}//${location.host}${path}?${query}`;
@@ -125,13 +125,16 @@ export class ChatConnection {
     });
     ws.addEventListener('message', (event) => {
       if (ws !== this.ws || typeof event.data !== 'string') return;
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch {
-        return;
+      // batch=1: one message may carry several frames, one per line.
+      for (const line of event.data.split('\n')) {
+        let frame;
+        try {
+          frame = JSON.parse(line);
+        } catch {
+          continue;
+        }
+        if (frame && typeof frame === 'object') this.options.onFrame(frame);
       }
-      if (frame && typeof frame === 'object') this.options.onFrame(frame);
     });
     ws.addEventListener('close', (event) => {
       if (ws !== this.ws && this.ws !== null) return;
