@@ -31,6 +31,10 @@ public sealed class UserStreams(ChatService chats)
     public long FramesSerialized => Interlocked.Read(ref _serialized);
 
     private long _serialized;
+    private long _flushTicks;
+
+    /// <summary>Time spent flushing so far (reading due chats, serializing, queueing frames).</summary>
+    public TimeSpan FlushTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _flushTicks));
 
     /// <summary>Subscribes a stream before its list is read; what happens meanwhile is remembered.</summary>
     public void BeginOpening(UserStreamConnection stream)
@@ -188,6 +192,7 @@ public sealed class UserStreams(ChatService chats)
         await Task.Delay(Coalesce).ConfigureAwait(false);
         Volatile.Write(ref _flushScheduled, 0);
         var due = Interlocked.Exchange(ref _due, new ConcurrentDictionary<long, byte>());
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (var chatId in due.Keys)
         {
             try
@@ -199,6 +204,8 @@ public sealed class UserStreams(ChatService chats)
                 MarkDirty(chatId); // try again at the next flush
             }
         }
+
+        Interlocked.Add(ref _flushTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
     }
 
     /// <summary>Sends the chat's frame to every following stream it is due for.</summary>

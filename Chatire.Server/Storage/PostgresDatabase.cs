@@ -78,9 +78,6 @@ public sealed class PostgresDatabase : Database
         return new NpgsqlSlimDataSourceBuilder(builder.ConnectionString).Build();
     }
 
-    /// <summary>An open connection from the pool (for tools that stream many rows, such as <c>db copy</c>).</summary>
-    public NpgsqlConnection OpenConnection() => Guard(() => _source.OpenConnection());
-
     public override T Read<T>(Func<DbConnection, T> read)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

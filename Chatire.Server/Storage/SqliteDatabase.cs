@@ -16,7 +16,7 @@ public sealed class SqliteDatabase : Database
     private const int MaxBatch = 512;
     private const int MaxIdleReaders = 16;
 
-        private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private readonly ConcurrentBag<SqliteConnection> _readers = [];
     private int _idleReaders;
 
     private readonly string _readConnectionString;

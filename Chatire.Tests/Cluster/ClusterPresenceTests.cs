@@ -8,6 +8,18 @@ namespace Chatire.Tests.Cluster;
 /// <summary>Presence, join and leave cover the whole cluster.</summary>
 public sealed class ClusterPresenceTests
 {
+    /// <summary>Waits (at most the promised 1 s) until <paramref name="node"/> sees the user online on another node.</summary>
+    private static async Task SeenElsewhereAsync(TestServer node, RealtimeFixture.Room room, string username, int nodes = 1)
+    {
+        var chat = node.Server.Chats.Find(room.Uri);
+        var clock = Stopwatch.StartNew();
+        while (node.Server.Presence!.Elsewhere(chat.Id).Count(p => p.User.Username == username) < nodes)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{username} was not seen on another node within 1 s");
+            await Task.Delay(10);
+        }
+    }
+
     private static IEnumerable<string> Users(JsonNode presence) => presence["users"]!.AsArray().Select(u => u!.Text("username")).Order();
 
     [Fact]
@@ -17,6 +29,7 @@ public sealed class ClusterPresenceTests
         var room = await cluster[0].RoomAsync();
         await using var alice = await cluster[0].ConnectAsync(room.Uri, room.Owner.Token, "v=2");
         Assert.Equal(["alice"], Users(await alice.ReceiveJsonAsync()));
+        await SeenElsewhereAsync(cluster[1], room, "alice");
 
         var clock = Stopwatch.StartNew();
         var bob = await cluster[1].ConnectAsync(room.Uri, room.Member.Token, "v=2");
@@ -47,6 +60,7 @@ public sealed class ClusterPresenceTests
         Assert.Equal("join", (await alice.ReceiveJsonAsync()).Text("type"));
         var bobOnC = await cluster[2].ConnectAsync(room.Uri, room.Member.Token, "v=2");
         await bobOnC.ReceiveJsonAsync();
+        await SeenElsewhereAsync(cluster[0], room, "bob", nodes: 2);
 
         await bobOnB.DisposeAsync();
         await cluster[0].Api.PostMessageAsync(room.Owner.Token, room.Uri, "still here?");

@@ -1,4 +1,5 @@
 using Chatire.Core;
+using Chatire.Tests.Infrastructure;
 using Npgsql;
 
 namespace Chatire.Tests.Foundation;
@@ -51,5 +52,28 @@ public sealed class DatabaseLocationTests
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain(":pw@", error, StringComparison.Ordinal);
         Assert.EndsWith(".", error, StringComparison.Ordinal);
+    }
+}
+
+public sealed class DatabaseUrlSecretTests
+{
+    [Fact]
+    public async Task ConfigPrint_PostgresUrlInEnvironment_MasksPassword()
+    {
+        var result = await CliRunner.RunAsync(["config", "print"], environment: new Dictionary<string, string> { ["CHATIRE_DB"] = "postgres://app:hunter2-secret@db.example/chat" });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("postgres://app:***@db.example/chat", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-secret", result.Out + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_BadPostgresUrl_Exit2WithSentence()
+    {
+        var result = await CliRunner.RunAsync(["serve", "--db", "postgres://app:hunter2-secret@db.example:99999/chat"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("port", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-secret", result.Out + result.Error, StringComparison.Ordinal);
     }
 }

@@ -100,8 +100,6 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Leaves the PostgreSQL database in place when this server is disposed (another node still uses it).</summary>
     public void KeepDatabase() => _keepDatabase = true;
 
-    public bool IsPostgres => Server.Database.Dialect == Chatire.Storage.SqlDialect.Postgres;
-
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

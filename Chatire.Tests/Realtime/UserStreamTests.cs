@@ -1,11 +1,14 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Chatire.Tests.Infrastructure;
+using Xunit.Abstractions;
+using Chatire.Realtime;
 using static Chatire.Tests.Infrastructure.ApiClient;
 
 namespace Chatire.Tests.Realtime;
 
 /// <summary>The user stream /ws/me/: the chat list first, then coalesced chat frames and removed frames.</summary>
-public class UserStreamTests : IAsyncLifetime
+public class UserStreamTests(ITestOutputHelper output) : IAsyncLifetime
 {
     protected virtual TestBackend Backend => TestBackend.Sqlite;
 
@@ -176,15 +179,17 @@ public class UserStreamTests : IAsyncLifetime
         Assert.Equal("The user stream takes no frames.", (await alice.NextAsync("error")).Text("detail"));
     }
 
+    /// <summary>CHATIRE_STREAM_MEMBERS sets the members (default 40; docs/operations.md quotes 1,000).</summary>
     [Fact]
     public async Task MessageInABigChat_SerializesOncePerDistinctFrame_NotPerMember()
     {
+        var count = int.TryParse(Environment.GetEnvironmentVariable("CHATIRE_STREAM_MEMBERS"), out var n) ? n : 40;
         var uri = await Api.CreateChatAsync(_alice.Token);
         var streams = new List<WebSocketClient>();
         try
         {
             var members = new List<TestUsers.Account>();
-            for (var i = 0; i < 40; i++)
+            for (var i = 0; i < count; i++)
             {
                 var member = await _server.CreateUserAsync($"member{i}");
                 await Api.JoinChatAsync(member.Token, uri);
@@ -199,11 +204,15 @@ public class UserStreamTests : IAsyncLifetime
             }
 
             var before = _server.Server.Hub.Streams.FramesSerialized;
+            var flushedBefore = _server.Server.Hub.Streams.FlushTime;
+            var watch = Stopwatch.StartNew();
             await Api.PostMessageAsync(_alice.Token, uri, "to everyone");
-            foreach (var stream in streams)
+            var arrivals = await Task.WhenAll(streams.Select(async stream =>
             {
                 Assert.Equal(1, Data(await stream.NextAsync("chat"))["unread"]!.GetValue<int>());
-            }
+                return watch.Elapsed.TotalMilliseconds;
+            }));
+            output.WriteLine($"{Backend}: a message reached {count} user streams: first frame after {arrivals.Min():F0} ms, last after {arrivals.Max():F0} ms (coalescing window {UserStreams.Coalesce.TotalMilliseconds} ms); {_server.Server.Hub.Streams.FramesSerialized - before} serializations, server flush {(_server.Server.Hub.Streams.FlushTime - flushedBefore).TotalMilliseconds:F1} ms");
 
             Assert.Equal(2, _server.Server.Hub.Streams.FramesSerialized - before); // the shared part and one ending
         }
@@ -217,7 +226,7 @@ public class UserStreamTests : IAsyncLifetime
     }
 }
 
-public sealed class UserStreamOnPostgresTests : UserStreamTests
+public sealed class UserStreamOnPostgresTests(ITestOutputHelper output) : UserStreamTests(output)
 {
     protected override TestBackend Backend => TestBackend.Postgres;
 }
