@@ -4,32 +4,13 @@ using static Chatire.Tests.Infrastructure.ApiClient;
 
 namespace Chatire.Tests.Chats;
 
-public class ChatsApiTests : IAsyncLifetime
+/// <summary>Creating, joining, listing chats and posting and paging messages over HTTP.</summary>
+public class ChatsApiTests : ThreeUserServerTest
 {
-    /// <summary>The storage this class runs on; a subclass runs every test on PostgreSQL.</summary>
-    protected virtual TestBackend Backend => TestBackend.Sqlite;
-
-    private TestServer _server = null!;
-    private TestUsers.Account _alice = null!;
-    private TestUsers.Account _bob = null!;
-    private TestUsers.Account _carol = null!;
-
-    private ApiClient Api => _server.Api;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync(s => s with { MessageRate = 0 }, backend: Backend);
-        _alice = await _server.CreateUserAsync("alice");
-        _bob = await _server.CreateUserAsync("bob");
-        _carol = await _server.CreateUserAsync("carol");
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task Create_Authenticated_ReturnsUriOf15LowercaseHex()
     {
-        var reply = await Api.PostAsync("/api/chats/", null, _alice.Token);
+        var reply = await Api.PostAsync("/api/chats/", null, Alice.Token);
 
         Assert.Equal(200, reply.Code);
         AssertJsonContentType(reply);
@@ -50,9 +31,9 @@ public class ChatsApiTests : IAsyncLifetime
     [Fact]
     public async Task Detail_Owner_ShowsOwnerMembersAndNullLastMessage()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
+        var uri = await Api.CreateChatAsync(Alice.Token);
 
-        var reply = await Api.GetAsync($"/api/chats/{uri}", _alice.Token);
+        var reply = await Api.GetAsync($"/api/chats/{uri}", Alice.Token);
 
         Assert.Equal(200, reply.Code);
         Assert.Equal(uri, reply.Body["uri"]!.GetValue<string>());
@@ -66,20 +47,20 @@ public class ChatsApiTests : IAsyncLifetime
     [Fact]
     public async Task Detail_NonMember_Returns403_UnknownChat_Returns404()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
+        var uri = await Api.CreateChatAsync(Alice.Token);
 
-        Assert.Equal(403, (await Api.GetAsync($"/api/chats/{uri}/", _bob.Token)).Code);
-        Assert.Equal(404, (await Api.GetAsync("/api/chats/000000000000000/", _bob.Token)).Code);
+        Assert.Equal(403, (await Api.GetAsync($"/api/chats/{uri}/", Bob.Token)).Code);
+        Assert.Equal(404, (await Api.GetAsync("/api/chats/000000000000000/", Bob.Token)).Code);
     }
 
     [Fact]
     public async Task Join_Self_AddsMemberInJoinOrderAndIsIdempotent()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
+        var uri = await Api.CreateChatAsync(Alice.Token);
 
-        var first = await Api.PatchAsync($"/api/chats/{uri}/", null, _carol.Token);
-        await Api.PatchAsync($"/api/chats/{uri}/", Json(("username", "bob")), _bob.Token);
-        var again = await Api.PatchAsync($"/api/chats/{uri}/", null, _carol.Token);
+        var first = await Api.PatchAsync($"/api/chats/{uri}/", null, Carol.Token);
+        await Api.PatchAsync($"/api/chats/{uri}/", Json(("username", "bob")), Bob.Token);
+        var again = await Api.PatchAsync($"/api/chats/{uri}/", null, Carol.Token);
 
         Assert.Equal(200, first.Code);
         Assert.Equal("carol joined the chat", first.Body["message"]!.GetValue<string>());
@@ -91,9 +72,9 @@ public class ChatsApiTests : IAsyncLifetime
     [Fact]
     public async Task Join_OwnerAddsOther_Succeeds_FormBodyAccepted()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
+        var uri = await Api.CreateChatAsync(Alice.Token);
 
-        var reply = await Api.PatchAsync($"/api/chats/{uri}/", Form(("username", "BOB")), _alice.Token);
+        var reply = await Api.PatchAsync($"/api/chats/{uri}/", Form(("username", "BOB")), Alice.Token);
 
         Assert.Equal(200, reply.Code);
         Assert.Equal("bob joined the chat", reply.Body["message"]!.GetValue<string>());
@@ -103,18 +84,18 @@ public class ChatsApiTests : IAsyncLifetime
     [Fact]
     public async Task Join_NonOwnerNamesOther_Returns403EvenForUnknownName()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
+        var uri = await Api.CreateChatAsync(Alice.Token);
 
-        Assert.Equal(403, (await Api.PatchAsync($"/api/chats/{uri}/", Json(("username", "carol")), _bob.Token)).Code);
-        Assert.Equal(403, (await Api.PatchAsync($"/api/chats/{uri}/", Json(("username", "nobody")), _bob.Token)).Code);
+        Assert.Equal(403, (await Api.PatchAsync($"/api/chats/{uri}/", Json(("username", "carol")), Bob.Token)).Code);
+        Assert.Equal(403, (await Api.PatchAsync($"/api/chats/{uri}/", Json(("username", "nobody")), Bob.Token)).Code);
     }
 
     [Fact]
     public async Task Join_UnknownUsername_Returns400UserNotFound()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
+        var uri = await Api.CreateChatAsync(Alice.Token);
 
-        var reply = await Api.PatchAsync($"/api/chats/{uri}/", Json(("username", "nobody")), _alice.Token);
+        var reply = await Api.PatchAsync($"/api/chats/{uri}/", Json(("username", "nobody")), Alice.Token);
 
         Assert.Equal(400, reply.Code);
         Assert.Equal("""{"username":["User not found."]}""", reply.Text);
@@ -123,7 +104,7 @@ public class ChatsApiTests : IAsyncLifetime
     [Fact]
     public async Task Join_UnknownChat_Returns404BeforeFieldErrors()
     {
-        var reply = await Api.PatchAsync("/api/chats/abcabcabcabcabc/", Json(("username", 5)), _alice.Token);
+        var reply = await Api.PatchAsync("/api/chats/abcabcabcabcabc/", Json(("username", 5)), Alice.Token);
 
         Assert.Equal(404, reply.Code);
     }
@@ -131,11 +112,11 @@ public class ChatsApiTests : IAsyncLifetime
     [Fact]
     public async Task Post_Member_ReturnsStoredMessageAndHistoryShowsIt()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
+        var uri = await Api.CreateChatAsync(Alice.Token);
         var text = "  héllo 👋 <b>\n ";
 
-        var reply = await Api.PostAsync($"/api/chats/{uri}/messages/", Json(("message", text)), _alice.Token);
-        var history = await Api.GetAsync($"/api/chats/{uri}/messages/", _alice.Token);
+        var reply = await Api.PostAsync($"/api/chats/{uri}/messages/", Json(("message", text)), Alice.Token);
+        var history = await Api.GetAsync($"/api/chats/{uri}/messages/", Alice.Token);
 
         Assert.Equal(200, reply.Code);
         Assert.Equal("SUCCESS", reply.Body["status"]!.GetValue<string>());
@@ -154,40 +135,40 @@ public class ChatsApiTests : IAsyncLifetime
     [Fact]
     public async Task Post_Validation_Returns400PerField()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
+        var uri = await Api.CreateChatAsync(Alice.Token);
         var path = $"/api/chats/{uri}/messages/";
 
-        Assert.Equal(400, (await Api.PostAsync(path, Json(), _alice.Token)).Code);
-        Assert.Contains("message", (await Api.PostAsync(path, Json(("message", "")), _alice.Token)).Body.AsObject().Select(p => p.Key));
-        Assert.Equal("""{"message":["Not a valid string."]}""", (await Api.PostAsync(path, Json(("message", 5)), _alice.Token)).Text);
-        Assert.Equal(400, (await Api.PostAsync(path, Json(("message", new string('x', 2001))), _alice.Token)).Code);
-        Assert.Equal(200, (await Api.PostAsync(path, Json(("message", string.Concat(Enumerable.Repeat("😀", 2000)))), _alice.Token)).Code);
-        Assert.Equal(200, (await Api.PostAsync(path, Json(("message", "   ")), _alice.Token)).Code);
-        Assert.Contains("client_id", (await Api.PostAsync(path, Json(("message", "x"), ("client_id", "")), _alice.Token)).Text);
-        Assert.Contains("client_id", (await Api.PostAsync(path, Json(("message", "x"), ("client_id", "é")), _alice.Token)).Text);
-        Assert.Contains("client_id", (await Api.PostAsync(path, Json(("message", "x"), ("client_id", new string('a', 65))), _alice.Token)).Text);
+        Assert.Equal(400, (await Api.PostAsync(path, Json(), Alice.Token)).Code);
+        Assert.Contains("message", (await Api.PostAsync(path, Json(("message", "")), Alice.Token)).Body.AsObject().Select(p => p.Key));
+        Assert.Equal("""{"message":["Not a valid string."]}""", (await Api.PostAsync(path, Json(("message", 5)), Alice.Token)).Text);
+        Assert.Equal(400, (await Api.PostAsync(path, Json(("message", new string('x', 2001))), Alice.Token)).Code);
+        Assert.Equal(200, (await Api.PostAsync(path, Json(("message", string.Concat(Enumerable.Repeat("😀", 2000)))), Alice.Token)).Code);
+        Assert.Equal(200, (await Api.PostAsync(path, Json(("message", "   ")), Alice.Token)).Code);
+        Assert.Contains("client_id", (await Api.PostAsync(path, Json(("message", "x"), ("client_id", "")), Alice.Token)).Text);
+        Assert.Contains("client_id", (await Api.PostAsync(path, Json(("message", "x"), ("client_id", "é")), Alice.Token)).Text);
+        Assert.Contains("client_id", (await Api.PostAsync(path, Json(("message", "x"), ("client_id", new string('a', 65))), Alice.Token)).Text);
     }
 
     [Fact]
     public async Task Post_NonMember_Returns403BeforeFieldErrors_UnknownChat404()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
+        var uri = await Api.CreateChatAsync(Alice.Token);
 
-        Assert.Equal(403, (await Api.PostAsync($"/api/chats/{uri}/messages/", Json(("message", "")), _bob.Token)).Code);
-        Assert.Equal(404, (await Api.PostAsync("/api/chats/000000000000000/messages/", Json(("message", "hi")), _bob.Token)).Code);
-        Assert.Equal(403, (await Api.GetAsync($"/api/chats/{uri}/messages/", _bob.Token)).Code);
+        Assert.Equal(403, (await Api.PostAsync($"/api/chats/{uri}/messages/", Json(("message", "")), Bob.Token)).Code);
+        Assert.Equal(404, (await Api.PostAsync("/api/chats/000000000000000/messages/", Json(("message", "hi")), Bob.Token)).Code);
+        Assert.Equal(403, (await Api.GetAsync($"/api/chats/{uri}/messages/", Bob.Token)).Code);
     }
 
     [Fact]
     public async Task Post_SameClientIdTwice_StoresOnce()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
-        await Api.JoinChatAsync(_bob.Token, uri);
+        var uri = await Api.CreateChatAsync(Alice.Token);
+        await Api.JoinChatAsync(Bob.Token, uri);
 
-        var first = await Api.PostMessageAsync(_alice.Token, uri, "once", "retry-1");
-        var second = await Api.PostMessageAsync(_alice.Token, uri, "once again", "retry-1");
-        var bobs = await Api.PostMessageAsync(_bob.Token, uri, "mine", "retry-1");
-        var history = await Api.GetAsync($"/api/chats/{uri}/messages/", _alice.Token);
+        var first = await Api.PostMessageAsync(Alice.Token, uri, "once", "retry-1");
+        var second = await Api.PostMessageAsync(Alice.Token, uri, "once again", "retry-1");
+        var bobs = await Api.PostMessageAsync(Bob.Token, uri, "mine", "retry-1");
+        var history = await Api.GetAsync($"/api/chats/{uri}/messages/", Alice.Token);
 
         Assert.Equal(first["id"]!.GetValue<long>(), second["id"]!.GetValue<long>());
         Assert.Equal(first["created"]!.GetValue<string>(), second["created"]!.GetValue<string>());
@@ -200,22 +181,22 @@ public class ChatsApiTests : IAsyncLifetime
     [Fact]
     public async Task Post_ConcurrentSameClientId_StoresOnce()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
+        var uri = await Api.CreateChatAsync(Alice.Token);
 
-        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Api.PostMessageAsync(_alice.Token, uri, "x", "same")));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Api.PostMessageAsync(Alice.Token, uri, "x", "same")));
 
         Assert.Single(replies.Select(r => r["id"]!.GetValue<long>()).Distinct());
-        Assert.Single((await Api.GetAsync($"/api/chats/{uri}/messages/", _alice.Token)).Body["messages"]!.AsArray());
+        Assert.Single((await Api.GetAsync($"/api/chats/{uri}/messages/", Alice.Token)).Body["messages"]!.AsArray());
     }
 
     [Fact]
     public async Task History_LimitBeforeAfter_FollowTheRules()
     {
-        var uri = await Api.CreateChatAsync(_alice.Token);
+        var uri = await Api.CreateChatAsync(Alice.Token);
         var ids = new List<long>();
         for (var i = 0; i < 10; i++)
         {
-            ids.Add((await Api.PostMessageAsync(_alice.Token, uri, $"m{i}"))["id"]!.GetValue<long>());
+            ids.Add((await Api.PostMessageAsync(Alice.Token, uri, $"m{i}"))["id"]!.GetValue<long>());
         }
 
         var path = $"/api/chats/{uri}/messages/";
@@ -224,25 +205,25 @@ public class ChatsApiTests : IAsyncLifetime
         Assert.Equal(ids[6..9], await Ids($"{path}?limit=3&after={ids[5]}"));
         Assert.Equal(ids, await Ids($"{path}?limit=5000"));
         Assert.Equal(ids, await Ids(path));
-        Assert.Equal(400, (await Api.GetAsync($"{path}?limit=", _alice.Token)).Code);
-        Assert.Equal(400, (await Api.GetAsync($"{path}?limit=0", _alice.Token)).Code);
-        Assert.Contains("before", (await Api.GetAsync($"{path}?before=x", _alice.Token)).Text);
-        Assert.Contains("after", (await Api.GetAsync($"{path}?after=1.5", _alice.Token)).Text);
+        Assert.Equal(400, (await Api.GetAsync($"{path}?limit=", Alice.Token)).Code);
+        Assert.Equal(400, (await Api.GetAsync($"{path}?limit=0", Alice.Token)).Code);
+        Assert.Contains("before", (await Api.GetAsync($"{path}?before=x", Alice.Token)).Text);
+        Assert.Contains("after", (await Api.GetAsync($"{path}?after=1.5", Alice.Token)).Text);
     }
 
     [Fact]
     public async Task List_OrdersByLatestActivityWithLastMessage()
     {
-        var first = await Api.CreateChatAsync(_alice.Token);
-        _server.Clock.Advance(TimeSpan.FromSeconds(1));
-        var second = await Api.CreateChatAsync(_alice.Token);
-        _server.Clock.Advance(TimeSpan.FromSeconds(1));
-        var bobsChat = await Api.CreateChatAsync(_bob.Token);
-        _server.Clock.Advance(TimeSpan.FromSeconds(1));
+        var first = await Api.CreateChatAsync(Alice.Token);
+        Server.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = await Api.CreateChatAsync(Alice.Token);
+        Server.Clock.Advance(TimeSpan.FromSeconds(1));
+        var bobsChat = await Api.CreateChatAsync(Bob.Token);
+        Server.Clock.Advance(TimeSpan.FromSeconds(1));
 
-        var before = await Api.GetAsync("/api/chats/", _alice.Token);
-        await Api.PostMessageAsync(_alice.Token, first, "bump");
-        var after = await Api.GetAsync("/api/chats/", _alice.Token);
+        var before = await Api.GetAsync("/api/chats/", Alice.Token);
+        await Api.PostMessageAsync(Alice.Token, first, "bump");
+        var after = await Api.GetAsync("/api/chats/", Alice.Token);
 
         Assert.Equal([second, first], Uris(before.Body["chats"]!));
         Assert.Equal([first, second], Uris(after.Body["chats"]!));
@@ -292,7 +273,7 @@ public class ChatsApiTests : IAsyncLifetime
     }
 
     private async Task<List<long>> Ids(string path) =>
-        (await Api.GetAsync(path, _alice.Token)).Body["messages"]!.AsArray().Select(m => m!["id"]!.GetValue<long>()).ToList();
+        (await Api.GetAsync(path, Alice.Token)).Body["messages"]!.AsArray().Select(m => m!["id"]!.GetValue<long>()).ToList();
 
     private static List<string> Usernames(JsonNode members) => members.AsArray().Select(m => m!["username"]!.GetValue<string>()).ToList();
 
