@@ -3,13 +3,9 @@
 // (run-e2e.sh builds and starts one). Screenshots of every page are saved to artifacts/ on failure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launch } from './browser.mjs';
+import { launch, stepRunner } from './browser.mjs';
 
 const BASE = (process.env.CHATIRE_URL ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 const PASSWORD = 'correct-horse-battery';
 const TIMEOUT = 20_000;
 const run = Date.now().toString(36);
@@ -39,21 +35,7 @@ test('two people sign up, chat in real time, survive a dropped socket and sign o
     return page;
   }
 
-  async function step(name, body) {
-    const started = performance.now();
-    try {
-      await body();
-      console.log(`  ok  ${name} (${Math.round(performance.now() - started)} ms)`);
-    } catch (error) {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      for (const [who, page] of Object.entries(pages)) {
-        await page.screenshot({ path: join(ARTIFACTS, `${slug}-${who}.png`), fullPage: true }).catch(() => {});
-      }
-      console.log(`  FAILED ${name}; screenshots in ${ARTIFACTS}`);
-      throw error;
-    }
-  }
+  const step = stepRunner(pages);
 
   const messageText = (page) => page.locator('ol.messages:not(.pending-list) .msg .text');
   const composer = (page) => page.getByRole('textbox', { name: 'Message' });

@@ -4,29 +4,18 @@
 // main views go to docs/ when CHATIRE_SCREENSHOTS is set (scripts/e2e/run-e2e.sh --screenshots).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './browser.mjs';
+import { apiCaller, launch, stepRunner } from './browser.mjs';
 
 const BASE = (process.env.CHATIRE_URL ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = join(HERE, 'artifacts');
 const DOCS = process.env.CHATIRE_SCREENSHOTS ? join(HERE, '..', '..', 'docs') : null;
 const PASSWORD = 'correct-horse-battery';
 const TIMEOUT = 15_000;
 const run = Date.now().toString(36);
 
-async function call(method, path, body, token) {
-  const response = await fetch(BASE + path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const call = apiCaller(BASE);
 
 test('names, members, edits, deletes, unread, receipts, typing and a live chat list', { timeout: 180_000 }, async (t) => {
   const browser = await launch();
@@ -58,21 +47,7 @@ test('names, members, edits, deletes, unread, receipts, typing and a live chat l
     return page;
   }
 
-  async function step(name, body) {
-    const started = performance.now();
-    try {
-      await body();
-      console.log(`  ok  ${name} (${Math.round(performance.now() - started)} ms)`);
-    } catch (error) {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      for (const [who, page] of Object.entries(pages)) {
-        await page.screenshot({ path: join(ARTIFACTS, `${slug}-${who}.png`), fullPage: true }).catch(() => {});
-      }
-      console.log(`  FAILED ${name}; screenshots in ${ARTIFACTS}`);
-      throw error;
-    }
-  }
+  const step = stepRunner(pages);
 
   async function shot(page, file) {
     if (DOCS) await page.screenshot({ path: join(DOCS, file) });

@@ -1,6 +1,6 @@
 // Makes docs/screenshot.png: two people in a chat, seen by one of them.
 // Usage: node screenshot.mjs http://127.0.0.1:8000 ../../docs/screenshot.png
-import { launch } from './browser.mjs';
+import { apiCaller, launch } from './browser.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8000';
 const out = process.argv[3] ?? 'screenshot.png';
@@ -9,16 +9,7 @@ const height = Number(process.env.HEIGHT ?? 760);
 const password = 'correct-horse-battery';
 const suffix = Date.now().toString(36).slice(-4);
 
-async function call(method, path, body, token) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const call = apiCaller(base);
 
 async function user(username, first, last) {
   await call('POST', '/auth/users/', { username, password, email: `${username}@example.com`, first_name: first, last_name: last });
